@@ -1,0 +1,100 @@
+#pragma once
+/// The Carnet configuration model: one TOML file, every key documented in
+/// docs/configuration.md. Plain structs with a comment on every field (LevelDB
+/// options style); defaults are the values of a fresh `carnet serve`.
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+
+namespace carnet::config {
+
+/// A plain-HTTP or HTTPS listener.
+struct ListenerConfig {
+  bool enabled = true;            ///< open this listener at all
+  std::string host = "127.0.0.1"; ///< address to bind (IPv4 or IPv6 literal)
+  std::uint16_t port = 8080;      ///< 0 = an ephemeral port (tests)
+};
+
+/// TLS material for the HTTPS listener.
+struct TlsConfig {
+  /// PEM certificate chain; empty = a self-signed development certificate is
+  /// generated on first start under `<data_dir>/tls/`.
+  std::filesystem::path certificate;
+  std::filesystem::path private_key;  ///< PEM private key; empty with `certificate` empty
+};
+
+/// HTTP limits (safe defaults; every one is enforced per connection/request).
+struct LimitsConfig {
+  std::size_t max_body_bytes = 16 * 1024 * 1024;  ///< larger bodies → 413
+  std::size_t max_header_bytes = 16 * 1024;      ///< request line + headers; larger → 431
+  std::size_t max_json_depth = 64;               ///< deeper JSON nesting → 400
+  unsigned read_timeout_seconds = 30;            ///< to receive a whole request once it started
+  unsigned idle_timeout_seconds = 60;            ///< keep-alive connection with no request
+  std::size_t max_connections = 1024;            ///< further connections are closed at accept
+};
+
+/// Threads.
+struct ThreadsConfig {
+  unsigned io = 1;       ///< Asio I/O threads (sockets, TLS, parsing)
+  unsigned workers = 0;  ///< blocking database work; 0 = 2 × database.pool_size
+};
+
+/// The private PostgreSQL cluster used when `database.url` is empty.
+struct EmbeddedDatabaseConfig {
+  std::uint16_t port = 54329;   ///< loopback port of the embedded cluster
+  std::filesystem::path bin_dir; ///< PostgreSQL binaries; empty = newest /usr/lib/postgresql/*/bin
+};
+
+/// Database.
+struct DatabaseConfig {
+  std::string url;             ///< libpq URL of an external PostgreSQL; empty = embedded
+  std::size_t pool_size = 8;   ///< pooled connections
+  EmbeddedDatabaseConfig embedded;
+};
+
+/// Audit trail writer.
+struct AuditConfig {
+  std::size_t max_batch = 512;  ///< most AuditEvents committed in one grouped commit
+};
+
+/// Server identity and paths.
+struct ServerConfig {
+  /// Public base URL used in Location, fullUrl and paging links; empty = derived
+  /// from the request's Host header and scheme, plus "/fhir".
+  std::string base_url;
+  std::filesystem::path data_dir = "var";  ///< embedded cluster, dev certificate
+  std::filesystem::path schemas_dir = "schemas";  ///< FHIR definitions loaded at start
+  std::string log_level = "info";  ///< trace, debug, info, warn, error, critical, off
+};
+
+/// The whole configuration.
+struct Config {
+  ServerConfig server;
+  ListenerConfig http;                                           ///< plain HTTP, default 8080
+  ListenerConfig https{true, "127.0.0.1", 8443};                 ///< TLS, default 8443
+  TlsConfig tls;
+  LimitsConfig limits;
+  ThreadsConfig threads;
+  DatabaseConfig database;
+  AuditConfig audit;
+};
+
+/// Loads and validates a TOML file. Relative paths in it stay relative: they
+/// are resolved against the working directory of the process (scripts/ run the
+/// binary from the project root). Throws ConfigError naming the key for unknown
+/// keys, wrong types and out-of-range values, and the file for syntax errors.
+Config load_file(const std::filesystem::path& path);
+
+/// Same as load_file on a string; `origin` names it in messages.
+Config load_string(const std::string& toml, const std::string& origin);
+
+/// Thrown by the loaders; `what()` names the file, the key and the problem.
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+}  // namespace carnet::config

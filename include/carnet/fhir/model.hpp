@@ -1,0 +1,58 @@
+#pragma once
+/// The FHIR R4 model Carnet serves, read at start from the official definitions
+/// copied into schemas/ (never a hand-written list): the 146 concrete resource
+/// types, their elements (from the StructureDefinition snapshots of
+/// profiles-resources.json and profiles-types.json), and the patient compartment
+/// (CompartmentDefinition-patient + the SearchParameters it names).
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "carnet/core/error.hpp"
+#include "carnet/core/json.hpp"
+
+namespace carnet::fhir {
+
+/// Immutable after load; all const members are thread-safe.
+class Model {
+ public:
+  /// Reads the definitions under `schemas_dir`. Throws std::runtime_error naming
+  /// the file when one is missing or unreadable.
+  static std::shared_ptr<const Model> load(const std::filesystem::path& schemas_dir);
+
+  ~Model();
+
+  /// "4.0.1".
+  const std::string& fhir_version() const;
+
+  /// True for the 146 concrete (non-abstract) R4 resource types, case-sensitive.
+  bool is_resource_type(std::string_view type) const;
+
+  /// The concrete resource type names, sorted.
+  const std::vector<std::string>& resource_types() const;
+
+  /// Checks what JSON parsing alone cannot: every property is an element of the
+  /// type (choice types `value[x]` as `valueQuantity`..., primitive extensions
+  /// `_name`, contained and Bundle entry resources recursively by their
+  /// resourceType); primitives have the JSON type of their FHIR type (boolean,
+  /// string, number); integer/positiveInt/unsignedInt are JSON integers in range;
+  /// arrays exactly where max cardinality > 1. Returns one issue per problem,
+  /// each with a FHIRPath `expression` (e.g. "Patient.name[0].given[1]"); empty = valid.
+  std::vector<core::Issue> check(const core::Json& resource) const;
+
+  /// The patients whose compartment holds `resource`, as "Patient/<id>" relative
+  /// references, without duplicates, in order of first appearance. A Patient is in
+  /// its own compartment. Only the compartment's reference parameters whose
+  /// expressions are simple paths (with `.where(resolve() is Patient)` filters) are followed.
+  std::vector<std::string> patient_compartment(const core::Json& resource) const;
+
+ private:
+  Model();
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace carnet::fhir

@@ -1,0 +1,89 @@
+#pragma once
+/// The FHIR services: one per interaction, each orchestrating store + audit.
+/// Transport-free: the http module routes, negotiates and calls in here.
+
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "carnet/audit/trail.hpp"
+#include "carnet/core/access_record.hpp"
+#include "carnet/fhir/model.hpp"
+#include "carnet/service/interaction.hpp"
+#include "carnet/store/resource_store.hpp"
+
+namespace carnet::service {
+
+/// The FHIR-level request.
+struct Request {
+  Interaction interaction;
+  std::string body;                   ///< JSON text (POST/PUT), content type already checked
+  std::string base_url;               ///< e.g. "https://127.0.0.1:8443/fhir", no trailing slash
+  std::optional<std::string> if_match;      ///< raw If-Match header
+  std::optional<std::string> if_none_match; ///< raw If-None-Match header
+  std::optional<std::string> if_none_exist; ///< raw If-None-Exist header
+  std::string prefer_return;          ///< Prefer: return=minimal|representation|OperationOutcome
+};
+
+/// Per-request state: the audit record being filled, and whether it is committed.
+struct Context {
+  core::AccessRecord audit;
+  bool audited = false;  ///< true once the record is durable (writes commit it with the data)
+};
+
+/// The FHIR-level answer; the http layer adds Content-Type and serialises.
+struct Reply {
+  int status = 200;
+  std::string body;  ///< compact JSON text; empty = no body
+  std::string etag;  ///< W/"n" or empty
+  std::string last_modified;  ///< HTTP-date or empty
+  std::string location;       ///< absolute URL or empty
+};
+
+/// Tunables of the services.
+struct ServiceOptions {
+  std::size_t max_json_depth = 64;
+  std::string software_version = "0.1.0";
+};
+
+/// Thread-safe: one instance serves every worker thread.
+class FhirService {
+ public:
+  FhirService(store::ResourceStore& store, std::shared_ptr<const fhir::Model> model, audit::Trail& trail,
+              ServiceOptions options);
+
+  /// Serves one interaction. Fills `context.audit` (entity, patient, action...)
+  /// as it learns them; writes commit the audit record with the data and set
+  /// `context.audited`. Throws core::Error for every refusal.
+  Reply handle(const Request& request, Context& context);
+
+  /// Commits `context.audit` through the trail unless already committed.
+  /// Throws core::Error 503 when it cannot be written.
+  void finish_audit(Context& context);
+
+  const fhir::Model& model() const { return *model_; }
+
+ private:
+  Reply read(const Request& r, Context& c);
+  Reply vread(const Request& r, Context& c);
+  Reply create(const Request& r, Context& c);
+  Reply update(const Request& r, Context& c);
+  Reply remove(const Request& r, Context& c);
+  Reply history(const Request& r, Context& c);
+  Reply capabilities(const Request& r);
+  Reply read_audit(const Request& r, Context& c);
+  Reply search_audit(const Request& r, Context& c);
+  Reply write(const Request& r, Context& c, std::string id, bool must_be_new);
+
+  store::ResourceStore& store_;
+  std::shared_ptr<const fhir::Model> model_;
+  audit::Trail& trail_;
+  ServiceOptions options_;
+  std::mutex capability_mutex_;
+  std::string capability_base_;  // base URL the cached statement was made for
+  std::string capability_text_;
+};
+
+}  // namespace carnet::service

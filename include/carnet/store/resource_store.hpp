@@ -1,0 +1,115 @@
+#pragma once
+/// The storage interface the services use; store/pg implements it on PostgreSQL.
+/// No libpqxx in this header (ARCHITECTURE.md).
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "carnet/core/access_record.hpp"
+#include "carnet/core/clock.hpp"
+
+namespace carnet::store {
+
+/// Where one version of a resource sits in the global change order.
+struct VersionInfo {
+  std::string type;
+  std::string id;
+  int version = 0;
+  std::int64_t seq = 0;  ///< global change sequence number (unique per version)
+  core::Instant last_updated{};
+  bool deleted = false;
+};
+
+/// One stored version with its text as clients read it back.
+struct StoredVersion {
+  VersionInfo info;
+  std::string method;  ///< "POST", "PUT" or "DELETE" — how this version was made
+  std::string body;    ///< exact resource text; empty for a deletion
+  std::string patient; ///< "Patient/<id>" whose compartment holds it, or empty
+};
+
+/// Produces the text of the version being written, once its number and time
+/// are known (meta.versionId and meta.lastUpdated go inside it).
+using Renderer = std::function<std::string(int version, core::Instant last_updated)>;
+
+/// What a write did.
+struct WriteResult {
+  StoredVersion stored;
+  bool created = false;  ///< no live version existed before (201)
+};
+
+/// A create (POST, `must_be_new`) or an update/create-on-update (PUT).
+struct WriteRequest {
+  std::string type;
+  std::string id;
+  std::optional<int> if_match;  ///< version the client last saw (If-Match), if any
+  bool must_be_new = false;     ///< POST: the id was just assigned and must not exist
+  std::string patient;          ///< "Patient/<id>" whose compartment holds it, or empty
+  Renderer render;
+  /// Completes the audit record once the outcome is known (status, action),
+  /// inside the transaction, just before the record is inserted.
+  std::function<void(core::AccessRecord&, const WriteResult&)> complete_audit;
+};
+
+/// What a delete did.
+struct RemoveResult {
+  bool existed = false;                 ///< the id had any version (live or deleted)
+  std::optional<VersionInfo> deletion;  ///< the deletion version written, if it was live
+};
+
+/// Which history to list, newest first.
+struct HistoryQuery {
+  std::string type;  ///< empty = whole system
+  std::string id;    ///< empty = whole type
+  std::optional<core::Instant> since;  ///< only versions last_updated >= since
+  std::optional<core::InstantRange> at;  ///< only versions current at some point in [start, end)
+  std::size_t count = 50;
+  std::optional<std::int64_t> before_seq;  ///< paging cursor: only seq < before_seq
+};
+
+/// One stored audit row with its position.
+struct StoredAccess {
+  std::int64_t seq = 0;
+  core::AccessRecord record;
+};
+
+/// Thread-safe: every method may be called from any worker thread at once.
+/// Every method may throw core::Error (409 conflict, 412, 503 unavailable...).
+class ResourceStore {
+ public:
+  virtual ~ResourceStore() = default;
+
+  /// The newest version (possibly a deletion), or nullopt if the id never existed.
+  virtual std::optional<StoredVersion> read(const std::string& type, const std::string& id) = 0;
+  /// One version, or nullopt.
+  virtual std::optional<StoredVersion> read_version(const std::string& type, const std::string& id,
+                                                    int version) = 0;
+  /// Writes a new version and `audit` (its entity_version filled in) in one
+  /// transaction. Throws precondition_failed (412) when if_match is stale or the
+  /// resource does not exist, conflict (409) when must_be_new and it exists.
+  virtual WriteResult write(const WriteRequest& request, core::AccessRecord& audit) = 0;
+  /// Logically deletes and writes `audit` in one transaction. When there was
+  /// nothing live to delete the audit row is written alone. Throws
+  /// precondition_failed on a stale If-Match.
+  /// `complete_audit` is called before the audit record is inserted.
+  virtual RemoveResult remove(const std::string& type, const std::string& id, std::optional<int> if_match,
+                              core::AccessRecord& audit,
+                              const std::function<void(core::AccessRecord&, const RemoveResult&)>& complete_audit) = 0;
+  /// History, newest first: at most `count` + 1 rows (one more tells a next page exists).
+  virtual std::vector<StoredVersion> history(const HistoryQuery& query) = 0;
+
+  /// Appends audit rows in one transaction (the grouped commit of audit::Trail).
+  virtual void append_audit(std::span<const core::AccessRecord> records) = 0;
+  /// Audit rows newest first: at most `count` + 1, only seq < before_seq if given.
+  virtual std::vector<StoredAccess> list_audit(std::size_t count, std::optional<std::int64_t> before_seq) = 0;
+  /// Number of audit rows.
+  virtual std::int64_t count_audit() = 0;
+  /// One audit row by seq.
+  virtual std::optional<StoredAccess> read_audit(std::int64_t seq) = 0;
+};
+
+}  // namespace carnet::store

@@ -1,0 +1,77 @@
+#include "carnet/app/instance.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "carnet/audit/trail.hpp"
+#include "carnet/http/fhir_handler.hpp"
+#include "carnet/http/server.hpp"
+#include "carnet/service/fhir_service.hpp"
+#include "carnet/store/embedded_cluster.hpp"
+#include "carnet/store/pg_store.hpp"
+#include "app/database.hpp"
+
+namespace carnet::app {
+
+// Members in construction order; destroyed in reverse.
+struct Instance::Parts {
+  std::unique_ptr<store::EmbeddedCluster> cluster;
+  std::string url;
+  std::shared_ptr<const fhir::Model> model;
+  std::unique_ptr<store::ResourceStore> store;
+  std::unique_ptr<audit::Trail> trail;
+  std::unique_ptr<service::FhirService> service;
+  std::unique_ptr<http::Server> server;
+};
+
+Instance::Instance(const config::Config& config, std::shared_ptr<const fhir::Model> model)
+    : parts_(std::make_unique<Parts>()) {
+  auto& p = *parts_;
+  auto db = open_database(config);
+  p.cluster = std::move(db.cluster);
+  p.url = std::move(db.url);
+  auto applied = store::migrate(p.url);
+  spdlog::info("database schema up to date ({} migrations applied now)", applied.size());
+
+  p.model = model ? std::move(model) : fhir::Model::load(config.server.schemas_dir);
+  p.store = store::make_pg_store(p.url, config.database.pool_size);
+  auto* store = p.store.get();
+  p.trail = std::make_unique<audit::Trail>(
+      [store](std::span<const core::AccessRecord> records) { store->append_audit(records); },
+      config.audit.max_batch);
+  p.service = std::make_unique<service::FhirService>(*p.store, p.model, *p.trail,
+                                                     service::ServiceOptions{config.limits.max_json_depth});
+
+  auto [cert, key] = tls_files(config);
+  p.server = std::make_unique<http::Server>(
+      config, cert, key, http::make_fhir_handler(*p.service, http::FhirHandlerOptions{config.server.base_url}));
+  p.server->start();
+}
+
+Instance::~Instance() {
+  try {
+    stop();
+  } catch (const std::exception& e) {
+    spdlog::error("error while stopping: {}", e.what());
+  }
+}
+
+void Instance::stop() {
+  auto& p = *parts_;
+  if (p.server) {
+    p.server->stop();
+    p.server.reset();
+  }
+  p.service.reset();
+  p.trail.reset();  // writes what is pending
+  p.store.reset();
+  if (p.cluster) {
+    p.cluster->stop();
+    p.cluster.reset();
+  }
+}
+
+std::uint16_t Instance::http_port() const { return parts_->server ? parts_->server->http_port() : 0; }
+std::uint16_t Instance::https_port() const { return parts_->server ? parts_->server->https_port() : 0; }
+const std::string& Instance::database_url() const { return parts_->url; }
+
+}  // namespace carnet::app

@@ -1,0 +1,183 @@
+#include "carnet/http/fhir_handler.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "carnet/core/error.hpp"
+#include "carnet/fhir/outcome.hpp"
+#include "carnet/http/fhir_router.hpp"
+#include "http/negotiation.hpp"
+
+namespace carnet::http {
+
+namespace {
+
+using service::Kind;
+
+struct Split {
+  std::string_view path;
+  std::string_view query;
+};
+
+Split split_target(std::string_view target) {
+  auto q = target.find('?');
+  if (q == std::string_view::npos) return {target, {}};
+  return {target.substr(0, q), target.substr(q + 1)};
+}
+
+std::string base_url_for(const HttpRequest& req, const FhirHandlerOptions& options) {
+  if (!options.base_url.empty()) return options.base_url;
+  const std::string* host = req.header("host");
+  std::string h = host != nullptr && !host->empty() ? *host : "localhost";
+  return std::string(req.tls ? "https://" : "http://") + h + options.base_path;
+}
+
+std::optional<std::string> header_value(const HttpRequest& req, std::string_view name) {
+  if (const auto* v = req.header(name)) return *v;
+  return std::nullopt;
+}
+
+std::string prefer_return(const HttpRequest& req) {
+  const std::string* prefer = req.header("prefer");
+  if (prefer == nullptr) return {};
+  auto pos = prefer->find("return=");
+  if (pos == std::string::npos) return {};
+  auto end = prefer->find_first_of(",; ", pos);
+  return prefer->substr(pos + 7, end == std::string::npos ? std::string::npos : end - pos - 7);
+}
+
+core::Error transport_error(int status, const std::string& message) {
+  const char* code = status == 413 || status == 431 ? "too-costly" : status == 408 ? "timeout" : "structure";
+  return core::Error(status, {core::Issue{core::Severity::error, code, message, {}}});
+}
+
+class FhirHandler {
+ public:
+  FhirHandler(service::FhirService& service, FhirHandlerOptions options)
+      : service_(service), options_(std::move(options)) {}
+
+  HttpResponse operator()(HttpRequest&& req) {
+    auto [path, query] = split_target(req.target);
+    if (path == "/healthz") return HttpResponse{200, {{"content-type", "text/plain"}}, "ok\n"};
+
+    service::Context ctx;
+    auto& audit = ctx.audit;
+    audit.recorded = core::now();
+    audit.agent_address = req.remote_address;
+    audit.tls = req.tls;
+    audit.http_method = req.method;
+    if (!query.empty()) audit.query = std::string(query);
+
+    bool pretty = false;
+    service::Reply reply;
+    try {
+      reply = serve(req, path, query, ctx, pretty);
+      audit.http_status = reply.status;
+      service_.finish_audit(ctx);
+    } catch (const core::Error& e) {
+      reply = fail(ctx, e);
+    } catch (const std::exception& e) {
+      reply = fail(ctx, core::internal(e.what()));
+    }
+    return to_http(req, std::move(reply), pretty);
+  }
+
+ private:
+  service::Reply serve(HttpRequest& req, std::string_view path, std::string_view query, service::Context& ctx,
+                       bool& pretty) {
+    if (req.rejected) throw transport_error(req.rejected->first, req.rejected->second);
+    const auto& base = options_.base_path;
+    if (!path.starts_with(base) || (path.size() > base.size() && path[base.size()] != '/')) {
+      throw core::not_found("Unknown URL: FHIR is served under " + base);
+    }
+    service::Request r;
+    r.interaction = route(req.method, path.substr(base.size()), service_.model());
+    ctx.audit.interaction = service::interaction_code(r.interaction.kind);
+    ctx.audit.action = service::audit_action(r.interaction.kind);
+    ctx.audit.entity_type = r.interaction.type;
+    ctx.audit.entity_id = r.interaction.id;
+    r.interaction.query = std::string(query);
+    r.interaction.params = parse_query(query);
+    pretty = wants_pretty(r.interaction.params);
+    require_json_response(req, r.interaction.params);
+
+    const Kind kind = r.interaction.kind;
+    const bool takes_resource = kind == Kind::create || kind == Kind::update || kind == Kind::patch;
+    if (takes_resource) {
+      check_body_type(req, false);
+      r.body = std::move(req.body);
+    } else if (kind == Kind::search_type && req.method == "POST" && !req.body.empty()) {
+      // POST [type]/_search: the form body adds parameters (http.html#search).
+      check_body_type(req, true);
+      for (auto& p : parse_query(req.body)) r.interaction.params.push_back(std::move(p));
+    }
+    r.base_url = base_url_for(req, options_);
+    r.if_match = header_value(req, "if-match");
+    r.if_none_match = header_value(req, "if-none-match");
+    r.if_none_exist = header_value(req, "if-none-exist");
+    r.prefer_return = prefer_return(req);
+    return service_.handle(r, ctx);
+  }
+
+  // The single error boundary: the failure is audited (unless the service
+  // already committed its record), then becomes an OperationOutcome.
+  service::Reply fail(service::Context& ctx, const core::Error& error) {
+    const core::Error* answer = &error;
+    std::optional<core::Error> unavailable;
+    if (error.status() >= 500) {
+      spdlog::error("{} {} failed: {} {}", ctx.audit.http_method, ctx.audit.interaction, error.status(),
+                    error.log_message().empty() ? error.what() : error.log_message());
+    }
+    if (!ctx.audited) {
+      ctx.audit.http_status = error.status();
+      if (!error.issues().empty()) ctx.audit.outcome_desc = error.issues().front().diagnostics;
+      try {
+        service_.finish_audit(ctx);
+      } catch (const core::Error& audit_error) {
+        unavailable = audit_error;
+        answer = &*unavailable;
+      }
+    }
+    service::Reply reply;
+    reply.status = answer->status();
+    reply.body = core::to_json_text(fhir::operation_outcome(answer->issues()));
+    return reply;
+  }
+
+  static HttpResponse to_http(const HttpRequest& req, service::Reply reply, bool pretty) {
+    HttpResponse res;
+    res.status = reply.status;
+    if (!reply.etag.empty()) res.headers.emplace_back("ETag", reply.etag);
+    if (!reply.last_modified.empty()) res.headers.emplace_back("Last-Modified", reply.last_modified);
+    if (!reply.location.empty()) {
+      res.headers.emplace_back("Location", reply.location);
+      if (reply.status == 201) res.headers.emplace_back("Content-Location", reply.location);
+    }
+    if (reply.status == 405) res.headers.emplace_back("Allow", "GET, POST, PUT, DELETE, HEAD");
+    if (!reply.body.empty()) {
+      res.headers.emplace_back("Content-Type", kFhirJson);
+      if (pretty) {
+        try {
+          res.body = core::to_json_text(core::parse_json(reply.body, 1024), 2);
+        } catch (const core::Error&) {
+          res.body = std::move(reply.body);
+        }
+      } else {
+        res.body = std::move(reply.body);
+      }
+    }
+    if (req.method == "HEAD") res.body.clear();
+    return res;
+  }
+
+  service::FhirService& service_;
+  FhirHandlerOptions options_;
+};
+
+}  // namespace
+
+Handler make_fhir_handler(service::FhirService& service, FhirHandlerOptions options) {
+  auto handler = std::make_shared<FhirHandler>(service, std::move(options));
+  return [handler](HttpRequest&& req) { return (*handler)(std::move(req)); };
+}
+
+}  // namespace carnet::http

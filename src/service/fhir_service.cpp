@@ -1,0 +1,66 @@
+#include "carnet/service/fhir_service.hpp"
+
+#include "carnet/core/error.hpp"
+
+namespace carnet::service {
+
+namespace {
+// AuditEvents are made by the server alone (ARCHITECTURE.md: the trail is append-only).
+constexpr std::string_view kAuditType = "AuditEvent";
+}  // namespace
+
+FhirService::FhirService(store::ResourceStore& store, std::shared_ptr<const fhir::Model> model,
+                         audit::Trail& trail, ServiceOptions options)
+    : store_(store), model_(std::move(model)), trail_(trail), options_(std::move(options)) {}
+
+Reply FhirService::handle(const Request& r, Context& c) {
+  const auto& in = r.interaction;
+  c.audit.interaction = interaction_code(in.kind);
+  c.audit.action = audit_action(in.kind);
+  c.audit.entity_type = in.type;
+  c.audit.entity_id = in.id;
+  if (!in.query.empty()) c.audit.query = in.query;
+
+  if (in.type == kAuditType) {
+    switch (in.kind) {
+      case Kind::read: return read_audit(r, c);
+      case Kind::search_type: return search_audit(r, c);
+      default:
+        throw core::method_not_allowed(
+            "AuditEvent resources are written by the server only; they can be read and searched");
+    }
+  }
+  switch (in.kind) {
+    case Kind::read: return read(r, c);
+    case Kind::vread: return vread(r, c);
+    case Kind::create: return create(r, c);
+    case Kind::update: return update(r, c);
+    case Kind::remove: return remove(r, c);
+    case Kind::history_instance:
+    case Kind::history_type:
+    case Kind::history_system: return history(r, c);
+    case Kind::capabilities: return capabilities(r);
+    case Kind::patch:
+      throw core::method_not_allowed("PATCH is not supported yet");
+    case Kind::search_type:
+    case Kind::search_system:
+    case Kind::search_compartment:
+      throw core::Error(400, {core::Issue{core::Severity::error, "not-supported",
+                                          "Search is not supported yet (only AuditEvent can be listed)", {}}});
+    case Kind::batch:
+      throw core::Error(400, {core::Issue{core::Severity::error, "not-supported",
+                                          "Batch and transaction Bundles are not supported yet", {}}});
+    case Kind::operation:
+      throw core::Error(400, {core::Issue{core::Severity::error, "not-supported",
+                                          "Operation " + in.operation + " is not supported", {}}});
+  }
+  throw core::internal("unhandled interaction kind");
+}
+
+void FhirService::finish_audit(Context& c) {
+  if (c.audited) return;
+  trail_.record(c.audit);
+  c.audited = true;
+}
+
+}  // namespace carnet::service

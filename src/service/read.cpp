@@ -1,0 +1,58 @@
+// read and vread: http://hl7.org/fhir/R4/http.html#read
+#include "carnet/core/error.hpp"
+#include "carnet/service/fhir_service.hpp"
+#include "service/resource_text.hpp"
+
+namespace carnet::service {
+
+namespace {
+
+Reply version_reply(const store::StoredVersion& v) {
+  Reply reply;
+  reply.etag = etag(v.info.version);
+  reply.last_modified = core::to_http_date(v.info.last_updated);
+  reply.body = v.body;
+  return reply;
+}
+
+// A read of a deleted version is 410 Gone; the ETag still names the deletion.
+core::Error deleted(const store::StoredVersion& v) {
+  return core::gone(v.info.type + "/" + v.info.id + " was deleted (version " + std::to_string(v.info.version) +
+                    ")");
+}
+
+}  // namespace
+
+Reply FhirService::read(const Request& r, Context& c) {
+  const auto& in = r.interaction;
+  auto v = store_.read(in.type, in.id);
+  if (!v) throw core::not_found(in.type + "/" + in.id + " is not known");
+  c.audit.entity_version = v->info.version;
+  c.audit.patient = v->patient;
+  if (v->info.deleted) throw deleted(*v);
+  // Conditional read (If-None-Match): 304 when the client has the current version.
+  if (r.if_none_match) {
+    auto seen = parse_etag(*r.if_none_match, "If-None-Match");
+    if (!seen || *seen == v->info.version) {
+      Reply not_modified;
+      not_modified.status = 304;
+      not_modified.etag = etag(v->info.version);
+      return not_modified;
+    }
+  }
+  return version_reply(*v);
+}
+
+Reply FhirService::vread(const Request& r, Context& c) {
+  const auto& in = r.interaction;
+  auto v = store_.read_version(in.type, in.id, *in.version);
+  c.audit.entity_version = in.version;
+  if (!v) {
+    throw core::not_found(in.type + "/" + in.id + " has no version " + std::to_string(*in.version));
+  }
+  c.audit.patient = v->patient;
+  if (v->info.deleted) throw deleted(*v);
+  return version_reply(*v);
+}
+
+}  // namespace carnet::service

@@ -1,0 +1,95 @@
+// create, update (including create-on-update) and delete:
+// http://hl7.org/fhir/R4/http.html#create, #update, #delete
+#include "carnet/core/error.hpp"
+#include "carnet/core/id.hpp"
+#include "carnet/fhir/outcome.hpp"
+#include "carnet/service/fhir_service.hpp"
+#include "service/resource_text.hpp"
+
+namespace carnet::service {
+
+Reply FhirService::create(const Request& r, Context& c) {
+  if (r.if_none_exist) {
+    throw core::Error(400, {core::Issue{core::Severity::error, "not-supported",
+                                        "Conditional create (If-None-Exist) is not supported yet", {}}});
+  }
+  // The server assigns the id; an id in the body is ignored (R4 http.html#create).
+  return write(r, c, core::new_uuid(), true);
+}
+
+Reply FhirService::update(const Request& r, Context& c) { return write(r, c, r.interaction.id, false); }
+
+Reply FhirService::write(const Request& r, Context& c, std::string id, bool must_be_new) {
+  const auto& in = r.interaction;
+  c.audit.entity_id = id;
+  core::Json resource = parse_resource(r.body, in.type, *model_, options_.max_json_depth);
+  if (!must_be_new) {
+    auto body_id = resource.find("id");
+    if (body_id == resource.end()) {
+      throw core::invalid("The resource must contain an id equal to the URL's id '" + id + "'", "id");
+    }
+    if (!body_id->is_string() || body_id->get_ref<const std::string&>() != id) {
+      throw core::invalid("The resource id does not match the URL's id '" + id + "'", "id");
+    }
+  }
+  std::optional<int> if_match;
+  if (r.if_match) {
+    if_match = parse_etag(*r.if_match, "If-Match");
+  }
+  auto patients = model_->patient_compartment(resource);
+
+  store::WriteRequest w;
+  w.type = in.type;
+  w.id = id;
+  w.if_match = if_match;
+  w.must_be_new = must_be_new;
+  if (!patients.empty()) w.patient = patients.front();
+  c.audit.patient = w.patient;
+  w.render = [&](int version, core::Instant at) { return render_version(resource, id, version, at); };
+  w.complete_audit = [](core::AccessRecord& a, const store::WriteResult& result) {
+    a.http_status = result.created ? 201 : 200;
+    a.interaction = result.created ? "create" : "update";
+    a.action = result.created ? 'C' : 'U';
+  };
+  auto result = store_.write(w, c.audit);
+  c.audited = true;
+
+  Reply reply;
+  reply.status = result.created ? 201 : 200;
+  reply.etag = etag(result.stored.info.version);
+  reply.last_modified = core::to_http_date(result.stored.info.last_updated);
+  reply.location = version_url(r.base_url, result.stored.info);
+  if (r.prefer_return == "minimal") {
+    // no body
+  } else if (r.prefer_return == "OperationOutcome") {
+    reply.body = core::to_json_text(fhir::information_outcome(
+        std::string(result.created ? "Created " : "Updated ") + in.type + "/" + id + " version " +
+        std::to_string(result.stored.info.version)));
+  } else {
+    reply.body = std::move(result.stored.body);
+  }
+  return reply;
+}
+
+Reply FhirService::remove(const Request& r, Context& c) {
+  const auto& in = r.interaction;
+  std::optional<int> if_match;
+  if (r.if_match) if_match = parse_etag(*r.if_match, "If-Match");
+  // A never-known id is 404; an already-deleted one is 204 with no new version.
+  auto result = store_.remove(in.type, in.id, if_match, c.audit,
+                              [](core::AccessRecord& a, const store::RemoveResult& outcome) {
+                                a.http_status = outcome.existed ? 204 : 404;
+                                if (!outcome.existed) a.outcome_desc = "Resource not found";
+                              });
+  c.audited = true;
+  if (!result.existed) throw core::not_found(in.type + "/" + in.id + " is not known");
+  Reply reply;
+  reply.status = 204;
+  if (result.deletion) {
+    reply.etag = etag(result.deletion->version);
+    reply.last_modified = core::to_http_date(result.deletion->last_updated);
+  }
+  return reply;
+}
+
+}  // namespace carnet::service

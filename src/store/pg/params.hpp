@@ -1,0 +1,45 @@
+#pragma once
+// Statement parameters built at run time: every value travels as text (or NULL)
+// in a libpq parameter, never inside SQL text.
+
+#include <deque>
+#include <optional>
+#include <pqxx/prepared_statement>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "carnet/core/clock.hpp"
+
+namespace carnet::store::pg {
+
+class Params {
+ public:
+  Params& text(std::string_view v) {
+    store_.emplace_back(v);
+    ptrs_.push_back(store_.back().c_str());
+    return *this;
+  }
+  Params& null() {
+    ptrs_.push_back(nullptr);
+    return *this;
+  }
+  /// NULL when empty.
+  Params& opt_text(std::string_view v) { return v.empty() ? null() : text(v); }
+  Params& integer(long long v) { return text(std::to_string(v)); }
+  template <typename T>
+  Params& opt_integer(const std::optional<T>& v) {
+    return v ? integer(static_cast<long long>(*v)) : null();
+  }
+  Params& boolean(bool v) { return text(v ? "true" : "false"); }
+  Params& instant(core::Instant t) { return text(core::to_fhir_instant(t)); }
+  Params& opt_instant(const std::optional<core::Instant>& t) { return t ? instant(*t) : null(); }
+
+  auto dynamic() const { return pqxx::prepare::make_dynamic_params(ptrs_); }
+
+ private:
+  std::deque<std::string> store_;  // deque: c_str() pointers stay valid as it grows
+  std::vector<const char*> ptrs_;
+};
+
+}  // namespace carnet::store::pg

@@ -1,0 +1,227 @@
+#include <pqxx/pqxx>
+
+#include "carnet/store/pg_store.hpp"
+#include "store/pg/connection_pool.hpp"
+#include "store/pg/errors.hpp"
+#include "store/pg/row_mapping.hpp"
+#include "store/pg/statements.hpp"
+
+namespace carnet::store {
+namespace pg {
+namespace {
+
+class PgResourceStore final : public ResourceStore {
+ public:
+  PgResourceStore(const std::string& url, std::size_t pool_size)
+      : pool_(url, pool_size, [](pqxx::connection& c) { prepare_statements(c); }) {}
+
+  std::optional<StoredVersion> read(const std::string& type, const std::string& id) override {
+    return with_connection(pool_, [&](pqxx::connection& c) -> std::optional<StoredVersion> {
+      pqxx::nontransaction tx(c);
+      auto r = tx.exec_prepared("read_current", type, id);
+      if (r.empty()) return std::nullopt;
+      return to_version(r[0], type, id);
+    });
+  }
+
+  std::optional<StoredVersion> read_version(const std::string& type, const std::string& id,
+                                            int version) override {
+    return with_connection(pool_, [&](pqxx::connection& c) -> std::optional<StoredVersion> {
+      pqxx::nontransaction tx(c);
+      auto r = tx.exec_prepared("read_version", type, id, version);
+      if (r.empty()) return std::nullopt;
+      return to_version(r[0], type, id);
+    });
+  }
+
+  WriteResult write(const WriteRequest& req, core::AccessRecord& audit) override {
+    return with_connection(pool_, [&](pqxx::connection& c) {
+      return req.must_be_new ? create(c, req, audit) : update(c, req, audit);
+    });
+  }
+
+  RemoveResult remove(const std::string& type, const std::string& id, std::optional<int> if_match,
+                      core::AccessRecord& audit,
+                      const std::function<void(core::AccessRecord&, const RemoveResult&)>& complete_audit) override {
+    return with_connection(pool_, [&](pqxx::connection& c) {
+      pqxx::work tx(c);
+      auto head = tx.exec_prepared("head_for_update", type, id);
+      bool live = !head.empty() && !head[0][1].as<bool>();
+      if (!head.empty() && !head[0][2].is_null()) audit.patient = head[0][2].as<std::string>();
+      if (if_match && (!live || head[0][0].as<int>() != *if_match)) {
+        throw core::precondition_failed("If-Match does not match the current version of " + type + "/" + id);
+      }
+      if (!live) {
+        RemoveResult result{!head.empty(), std::nullopt};
+        complete_audit(audit, result);
+        Params p;
+        add_audit_params(p, audit);
+        tx.exec_prepared("insert_audit", p.dynamic());
+        tx.commit();
+        return result;
+      }
+      VersionInfo info{type, id, head[0][0].as<int>() + 1, 0, core::now(), true};
+      info.seq = tx.exec_prepared("update_head", type, id, info.version, core::to_fhir_instant(info.last_updated),
+                                  "true")[0][0]
+                     .as<std::int64_t>();
+      RemoveResult result{true, info};
+      audit.entity_version = info.version;
+      complete_audit(audit, result);
+      insert_version_and_audit(tx, info, "DELETE", nullptr, {}, audit);
+      tx.commit();
+      return result;
+    });
+  }
+
+  std::vector<StoredVersion> history(const HistoryQuery& q) override {
+    return with_connection(pool_, [&](pqxx::connection& c) {
+      Params p;
+      p.opt_text(q.type).opt_text(q.id).opt_instant(q.since);
+      if (q.at) {
+        p.instant(q.at->start).instant(q.at->end);
+      } else {
+        p.null().null();
+      }
+      p.opt_integer(q.before_seq).integer(static_cast<long long>(q.count + 1));
+      const char* statement = !q.id.empty() ? "history_instance" : !q.type.empty() ? "history_type" : "history_system";
+      pqxx::nontransaction tx(c);
+      std::vector<StoredVersion> out;
+      for (const auto& row : tx.exec_prepared(statement, p.dynamic())) {
+        out.push_back(to_version(row, row[6].as<std::string>(), row[7].as<std::string>()));
+      }
+      return out;
+    });
+  }
+
+  void append_audit(std::span<const core::AccessRecord> records) override {
+    if (records.empty()) return;
+    with_connection(pool_, [&](pqxx::connection& c) {
+      AuditArrays arrays;
+      for (const auto& r : records) arrays.add(r);
+      Params p;
+      arrays.to_params(p);
+      pqxx::nontransaction tx(c);  // one statement: atomic and committed on its own
+      tx.exec_prepared("append_audit", p.dynamic());
+      return 0;
+    });
+  }
+
+  std::vector<StoredAccess> list_audit(std::size_t count, std::optional<std::int64_t> before_seq) override {
+    return with_connection(pool_, [&](pqxx::connection& c) {
+      Params p;
+      p.opt_integer(before_seq).integer(static_cast<long long>(count + 1));
+      pqxx::nontransaction tx(c);
+      std::vector<StoredAccess> out;
+      for (const auto& row : tx.exec_prepared("list_audit", p.dynamic())) out.push_back(to_access(row));
+      return out;
+    });
+  }
+
+  std::int64_t count_audit() override {
+    return with_connection(pool_, [&](pqxx::connection& c) {
+      pqxx::nontransaction tx(c);
+      return tx.exec_prepared("count_audit")[0][0].as<std::int64_t>();
+    });
+  }
+
+  std::optional<StoredAccess> read_audit(std::int64_t seq) override {
+    return with_connection(pool_, [&](pqxx::connection& c) -> std::optional<StoredAccess> {
+      pqxx::nontransaction tx(c);
+      auto r = tx.exec_prepared("read_audit", seq);
+      if (r.empty()) return std::nullopt;
+      return to_access(r[0]);
+    });
+  }
+
+ private:
+  // POST: the id is new, so head, version and audit go in one statement.
+  WriteResult create(pqxx::connection& c, const WriteRequest& req, core::AccessRecord& audit) {
+    WriteResult result;
+    auto& info = result.stored.info;
+    info = VersionInfo{req.type, req.id, 1, 0, core::now(), false};
+    result.stored.method = "POST";
+    result.stored.body = req.render(1, info.last_updated);
+    result.created = true;
+    result.stored.patient = req.patient;
+    audit.entity_version = 1;
+    req.complete_audit(audit, result);
+    Params p;
+    add_audit_params(p, audit);
+    p.text(req.type).text(req.id).instant(info.last_updated).text(result.stored.body).opt_text(req.patient);
+    pqxx::nontransaction tx(c);
+    auto r = tx.exec_prepared("create_all", p.dynamic());
+    if (r.empty()) throw core::conflict("A resource " + req.type + "/" + req.id + " already exists");
+    info.seq = r[0][0].as<std::int64_t>();
+    return result;
+  }
+
+  // PUT: lock the head row (or insert it), so that concurrent updates queue up
+  // and each becomes its own version; If-Match is checked under the lock.
+  WriteResult update(pqxx::connection& c, const WriteRequest& req, core::AccessRecord& audit) {
+    pqxx::work tx(c);
+    WriteResult result;
+    auto& info = result.stored.info;
+    info.type = req.type;
+    info.id = req.id;
+    for (;;) {
+      auto head = tx.exec_prepared("head_for_update", req.type, req.id);
+      info.last_updated = core::now();
+      if (head.empty()) {
+        if (req.if_match) {
+          throw core::precondition_failed("If-Match was given but " + req.type + "/" + req.id + " does not exist");
+        }
+        auto inserted = tx.exec_prepared("insert_head", req.type, req.id, core::to_fhir_instant(info.last_updated));
+        if (inserted.empty()) continue;  // a concurrent PUT created it first: lock it and go on
+        info.version = 1;
+        info.seq = inserted[0][0].as<std::int64_t>();
+        result.created = true;
+        break;
+      }
+      int current = head[0][0].as<int>();
+      if (req.if_match && *req.if_match != current) {
+        throw core::precondition_failed("If-Match version " + std::to_string(*req.if_match) +
+                                        " is not the current version " + std::to_string(current));
+      }
+      result.created = head[0][1].as<bool>();  // re-creating a deleted resource
+      info.version = current + 1;
+      info.seq = tx.exec_prepared("update_head", req.type, req.id, info.version,
+                                  core::to_fhir_instant(info.last_updated), "false")[0][0]
+                     .as<std::int64_t>();
+      break;
+    }
+    result.stored.method = "PUT";
+    result.stored.body = req.render(info.version, info.last_updated);
+    result.stored.patient = req.patient;
+    audit.entity_version = info.version;
+    req.complete_audit(audit, result);
+    insert_version_and_audit(tx, info, "PUT", result.stored.body.c_str(), req.patient, audit);
+    tx.commit();
+    return result;
+  }
+
+  static void insert_version_and_audit(pqxx::work& tx, const VersionInfo& info, const char* method,
+                                       const char* body, const std::string& patient,
+                                       const core::AccessRecord& audit) {
+    Params p;
+    add_audit_params(p, audit);
+    p.integer(info.seq).text(info.type).text(info.id).integer(info.version).instant(info.last_updated).text(method);
+    if (body != nullptr) {
+      p.text(body);
+    } else {
+      p.null();
+    }
+    p.opt_text(patient);
+    tx.exec_prepared("insert_version_audit", p.dynamic());
+  }
+
+  ConnectionPool pool_;
+};
+
+}  // namespace
+}  // namespace pg
+
+std::unique_ptr<ResourceStore> make_pg_store(const std::string& url, std::size_t pool_size) {
+  return std::make_unique<pg::PgResourceStore>(url, pool_size);
+}
+
+}  // namespace carnet::store

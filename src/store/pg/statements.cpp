@@ -1,0 +1,136 @@
+#include "store/pg/statements.hpp"
+
+#include <string>
+
+namespace carnet::store::pg {
+namespace {
+
+constexpr const char* kAuditColumns =
+    "recorded, interaction, action, http_status, outcome, outcome_desc, agent_who, agent_address, tls, "
+    "http_method, entity_type, entity_id, entity_version, patient, query";
+
+// The audit values as parameters $1..$15 with their types.
+constexpr const char* kAuditValues =
+    "$1::timestamptz, $2::text, $3::char(1), $4::smallint, $5::smallint, $6::text, $7::text, $8::text, "
+    "$9::boolean, $10::text, $11::text, $12::text, $13::integer, $14::text, $15::text";
+
+constexpr const char* kVersionColumns =
+    "seq, version, (extract(epoch FROM last_updated) * 1000000)::bigint, method, body, patient";
+
+const std::string kAuditSelect = std::string("SELECT seq, (extract(epoch FROM recorded) * 1000000)::bigint, ") +
+                                 kAuditColumns + " FROM audit_event ";
+
+}  // namespace
+
+void prepare_statements(pqxx::connection& c) {
+  using std::string;
+  c.prepare("read_current", string("SELECT ") + kVersionColumns +
+                                " FROM resource_version WHERE res_type = $1 AND res_id = $2 "
+                                "ORDER BY version DESC LIMIT 1");
+  c.prepare("read_version", string("SELECT ") + kVersionColumns +
+                                " FROM resource_version WHERE res_type = $1 AND res_id = $2 AND version = $3");
+  c.prepare("head_for_update",
+            "SELECT r.version, r.deleted, v.patient FROM resource r LEFT JOIN resource_version v ON v.seq = r.seq "
+            "WHERE r.res_type = $1 AND r.res_id = $2 FOR UPDATE OF r");
+  c.prepare("insert_head",
+            "INSERT INTO resource (res_type, res_id, version, seq, last_updated, deleted) "
+            "VALUES ($1, $2, 1, nextval('change_seq'), $3, false) ON CONFLICT DO NOTHING RETURNING seq");
+  c.prepare("update_head",
+            "UPDATE resource SET version = $3, seq = nextval('change_seq'), last_updated = $4, deleted = $5 "
+            "WHERE res_type = $1 AND res_id = $2 RETURNING seq");
+  // The version and its audit row in one statement: one round trip.
+  c.prepare("insert_version_audit",
+            string("WITH v AS (INSERT INTO resource_version (seq, res_type, res_id, version, last_updated, "
+                   "method, body, patient) VALUES ($16, $17, $18, $19, $20, $21, $22, $23)) INSERT INTO audit_event (") +
+                kAuditColumns + ") VALUES (" + kAuditValues + ")");
+  // A create is a single statement (atomic on its own): head, version, audit.
+  // When the id exists, nothing is written and no row is returned.
+  c.prepare("create_all",
+            string("WITH h AS (INSERT INTO resource (res_type, res_id, version, seq, last_updated, deleted) "
+                   "VALUES ($16, $17, 1, nextval('change_seq'), $18, false) ON CONFLICT DO NOTHING "
+                   "RETURNING seq), "
+                   "v AS (INSERT INTO resource_version (seq, res_type, res_id, version, last_updated, method, "
+                   "body, patient) SELECT seq, $16, $17, 1, $18, 'POST', $19, $20 FROM h), "
+                   "a AS (INSERT INTO audit_event (") +
+                kAuditColumns + ") SELECT " + kAuditValues + " FROM h) SELECT seq FROM h");
+  c.prepare("insert_audit", string("INSERT INTO audit_event (") + kAuditColumns + ") VALUES (" + kAuditValues + ")");
+  c.prepare("append_audit",
+            string("INSERT INTO audit_event (") + kAuditColumns +
+                ") SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::char(1)[], $4::smallint[], "
+                "$5::smallint[], $6::text[], $7::text[], $8::text[], $9::boolean[], $10::text[], $11::text[], "
+                "$12::text[], $13::integer[], $14::text[], $15::text[])");
+
+  // History, newest first. $1.. filters are optional (NULL = no filter);
+  // `at` keeps versions current at some point in [$4, $5).
+  const string history_filter =
+      " ($3::timestamptz IS NULL OR v.last_updated >= $3) "
+      "AND ($4::timestamptz IS NULL OR (v.last_updated < $5::timestamptz AND NOT EXISTS ("
+      "  SELECT 1 FROM resource_version n WHERE n.res_type = v.res_type AND n.res_id = v.res_id "
+      "  AND n.version > v.version AND n.last_updated <= $4))) "
+      "AND ($6::bigint IS NULL OR v.seq < $6) ";
+  const string history_select =
+      "SELECT v.seq, v.version, (extract(epoch FROM v.last_updated) * 1000000)::bigint, v.method, v.body, "
+      "v.patient, v.res_type, v.res_id FROM resource_version v WHERE ";
+  c.prepare("history_instance", history_select + "v.res_type = $1 AND v.res_id = $2 AND" + history_filter +
+                                    "ORDER BY v.version DESC LIMIT $7");
+  c.prepare("history_type", history_select + "v.res_type = $1 AND $2::text IS NULL AND" + history_filter +
+                                "ORDER BY v.seq DESC LIMIT $7");
+  c.prepare("history_system", history_select + "$1::text IS NULL AND $2::text IS NULL AND" + history_filter +
+                                  "ORDER BY v.seq DESC LIMIT $7");
+
+  c.prepare("list_audit", kAuditSelect + "WHERE ($1::bigint IS NULL OR seq < $1) ORDER BY seq DESC LIMIT $2");
+  c.prepare("count_audit", "SELECT count(*) FROM audit_event");
+  c.prepare("read_audit", kAuditSelect + "WHERE seq = $1");
+}
+
+void add_audit_params(Params& p, const core::AccessRecord& r) {
+  p.instant(r.recorded)
+      .text(r.interaction)
+      .text(std::string(1, r.action))
+      .integer(r.http_status)
+      .integer(r.outcome_code())
+      .opt_text(r.outcome_desc)
+      .text(r.agent_who)
+      .opt_text(r.agent_address)
+      .boolean(r.tls)
+      .text(r.http_method)
+      .opt_text(r.entity_type)
+      .opt_text(r.entity_id)
+      .opt_integer(r.entity_version)
+      .opt_text(r.patient)
+      .opt_text(r.query);
+}
+
+namespace {
+
+// One element of a PostgreSQL array literal: quoted, with " and \ escaped.
+void append_element(std::string& out, const char* value) {
+  if (!out.empty()) out.push_back(',');
+  if (value == nullptr) {
+    out += "NULL";
+    return;
+  }
+  out.push_back('"');
+  for (const char* c = value; *c != '\0'; ++c) {
+    if (*c == '"' || *c == '\\') out.push_back('\\');
+    out.push_back(*c);
+  }
+  out.push_back('"');
+}
+
+}  // namespace
+
+void AuditArrays::add(const core::AccessRecord& record) {
+  Params one;
+  add_audit_params(one, record);
+  auto values = one.dynamic();
+  std::size_t i = 0;
+  for (const char* v : values) append_element(columns_[i++], v);
+  empty_ = false;
+}
+
+void AuditArrays::to_params(Params& params) const {
+  for (const auto& column : columns_) params.text("{" + column + "}");
+}
+
+}  // namespace carnet::store::pg

@@ -1,0 +1,128 @@
+// store::EmbeddedCluster against a real PostgreSQL: what `carnet serve` without
+// database.url relies on, and what every other integration test stands on.
+
+#include "carnet/store/embedded_cluster.hpp"
+
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <pqxx/pqxx>
+#include <string>
+
+#include "support/pg_cluster.hpp"
+
+namespace carnet::testing {
+namespace {
+
+int select_one(const std::string& url) {
+  pqxx::connection conn(url);
+  pqxx::nontransaction tx(conn);
+  return tx.exec1("select 1")[0].as<int>();
+}
+
+/// Holds 127.0.0.1:port in LISTEN state for as long as it lives: "another program".
+class PortSquatter {
+ public:
+  PortSquatter() : fd_(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) {
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof addr;
+    ok_ = fd_ >= 0 && ::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
+          ::listen(fd_, 1) == 0 && ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) == 0;
+    port_ = ntohs(addr.sin_port);
+  }
+  ~PortSquatter() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  PortSquatter(const PortSquatter&) = delete;
+  PortSquatter& operator=(const PortSquatter&) = delete;
+  bool ok() const { return ok_; }
+  std::uint16_t port() const { return port_; }
+
+ private:
+  int fd_;
+  bool ok_ = false;
+  std::uint16_t port_ = 0;
+};
+
+TEST(EmbeddedCluster, StartsAndAnswersOnLoopbackWithPassword) {
+  TestCluster cluster;
+  const std::string prefix = "postgresql://carnet:";
+  const std::string suffix = "@127.0.0.1:" + std::to_string(cluster.port()) + "/carnet";
+  ASSERT_EQ(cluster.url().rfind(prefix, 0), 0u);
+  ASSERT_GT(cluster.url().size(), prefix.size() + suffix.size());
+  EXPECT_EQ(cluster.url().substr(cluster.url().size() - suffix.size()), suffix);
+  EXPECT_EQ(select_one(cluster.url()), 1);
+
+  // The generated password is kept next to the data folder, readable by its owner only.
+  struct stat st {};
+  const auto password_file = cluster.options().data_dir.parent_path() / "pg-password";
+  ASSERT_EQ(::stat(password_file.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  EXPECT_EQ(st.st_uid, ::geteuid());
+  // initdb's temporary password file is gone.
+  for (const auto& entry : std::filesystem::directory_iterator(cluster.options().data_dir.parent_path()))
+    EXPECT_EQ(entry.path().filename().string().find(".pg-pwfile"), std::string::npos) << entry.path();
+}
+
+TEST(EmbeddedCluster, RejectsAWrongPassword) {
+  TestCluster cluster;
+  const std::string wrong = "host=127.0.0.1 port=" + std::to_string(cluster.port()) +
+                            " user=carnet password=not-the-password dbname=carnet";
+  EXPECT_THROW(pqxx::connection{wrong}, pqxx::broken_connection);
+}
+
+TEST(EmbeddedCluster, SecondStartReusesTheRunningServer) {
+  TestCluster cluster;
+  {
+    store::EmbeddedCluster second(cluster.options());
+    EXPECT_EQ(second.start(), cluster.url());
+    second.stop();  // not started by `second`: must leave the server running
+  }                 // nor may its destructor stop it
+  EXPECT_EQ(select_one(cluster.url()), 1);
+}
+
+TEST(EmbeddedCluster, StopThenStartKeepsTheData) {
+  TestCluster cluster;
+  {
+    pqxx::connection conn(cluster.url());
+    pqxx::work tx(conn);
+    tx.exec("create table kept (id int primary key)");
+    tx.exec("insert into kept values (42)");
+    tx.commit();
+  }
+  cluster.cluster().stop();
+  EXPECT_THROW(select_one(cluster.url()), pqxx::broken_connection);
+
+  EXPECT_EQ(cluster.cluster().start(), cluster.url());  // same password, same port
+  pqxx::connection conn(cluster.url());
+  pqxx::nontransaction tx(conn);
+  EXPECT_EQ(tx.exec1("select id from kept")[0].as<int>(), 42);
+}
+
+TEST(EmbeddedCluster, PortTakenByAnotherProgramGivesAClearError) {
+  PortSquatter squatter;
+  ASSERT_TRUE(squatter.ok());
+  TempFolder folder("carnet-pg");
+  store::EmbeddedClusterOptions options;
+  options.data_dir = folder.path() / "data";
+  options.port = squatter.port();
+  options.fsync = false;
+  store::EmbeddedCluster cluster(options);
+  try {
+    cluster.start();
+    FAIL() << "start() succeeded on a port in use";
+  } catch (const std::runtime_error& e) {
+    const std::string message = e.what();
+    EXPECT_NE(message.find(std::to_string(squatter.port())), std::string::npos) << message;
+    EXPECT_NE(message.find("database.embedded.port"), std::string::npos) << message;
+  }
+}
+
+}  // namespace
+}  // namespace carnet::testing
