@@ -1,0 +1,43 @@
+#pragma once
+/// The Carnet under test: one throwaway PostgreSQL cluster and one real server
+/// (plain and TLS listeners on ports 0) shared by the integration tests of a
+/// process, started on first use and stopped at exit.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "carnet/fhir/model.hpp"
+#include "support/http_client.hpp"
+
+namespace carnet::testing {
+
+class TestServer {
+ public:
+  /// Starts the shared server on first call. Throws when it cannot start.
+  static TestServer& shared();
+  ~TestServer();
+
+  std::uint16_t http_port() const;
+  std::uint16_t https_port() const;
+  /// A keep-alive plain HTTP client.
+  HttpClient client() const;
+  /// A keep-alive HTTPS client (no certificate verification: self-signed).
+  HttpClient tls_client() const;
+  /// The model the server loaded (shared with tests that need it).
+  std::shared_ptr<const fhir::Model> model() const;
+  /// Runs a scalar SQL query on the server's database (e.g. "SELECT count(*) FROM audit_event").
+  long long sql_scalar(const std::string& query) const;
+  /// The database URL (for tests that open their own connections).
+  const std::string& database_url() const;
+
+ private:
+  TestServer();
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+/// Standard FHIR JSON headers for a request with a body.
+Headers fhir_json_headers();
+
+}  // namespace carnet::testing
