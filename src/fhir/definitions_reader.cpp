@@ -1,6 +1,7 @@
 // Reading the definition files fast: profiles-resources.json is 35 MB, of which
-// the model needs a few percent (snapshot paths, types, cardinalities). A SAX
-// handler drops every other property before it is ever built into a DOM.
+// the model needs a few percent (snapshot paths, types, cardinalities). The file
+// is memory-mapped, scanned by JsonScanner, and a SAX handler drops every other
+// property before it is ever built into a DOM.
 
 #include <fcntl.h>
 #include <sys/mman.h>
@@ -11,6 +12,7 @@
 #include <stdexcept>
 #include <utility>
 
+#include "fhir/json_scanner.hpp"
 #include "fhir/model_impl.hpp"
 
 namespace carnet::fhir::detail {
@@ -51,12 +53,10 @@ class FilteringBuilder {
     return true;
   }
 
-  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception& ex) {
-    error_ = ex.what();
-    return false;
-  }
-
-  const std::string& error() const { return error_; }
+  /// False while inside a dropped property: JsonScanner then skips key text.
+  bool wants_key() const { return skip_depth_ == 0; }
+  /// False when the next value is dropped: JsonScanner then skips its text.
+  bool wants_value() const { return skip_depth_ == 0 && !skip_next_; }
 
  private:
   struct Open {
@@ -119,7 +119,6 @@ class FilteringBuilder {
   json* pending_ = nullptr;
   bool skip_next_ = false;
   int skip_depth_ = 0;
-  std::string error_;
 };
 
 // A read-only memory map of a whole file. Reading 35 MB into a fresh heap buffer
@@ -170,8 +169,10 @@ nlohmann::json parse_filtered(const std::filesystem::path& file, KeepFn keep) {
   const MappedFile text(file);
   json root;
   FilteringBuilder builder(root, keep);
-  if (!json::sax_parse(text.begin(), text.end(), &builder)) {
-    throw std::runtime_error("malformed FHIR definitions file " + file.string() + ": " + builder.error());
+  try {
+    JsonScanner<FilteringBuilder>(text.begin(), text.end(), builder).run();
+  } catch (const std::runtime_error& e) {
+    throw std::runtime_error("malformed FHIR definitions file " + file.string() + ": " + e.what());
   }
   return root;
 }

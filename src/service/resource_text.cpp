@@ -26,9 +26,6 @@ core::Json parse_resource(const std::string& body, const std::string& type, cons
 
 std::string render_version(const core::Json& resource, const std::string& id, int version,
                            core::Instant last_updated) {
-  core::Json out = core::Json::object();
-  out["resourceType"] = resource.at("resourceType");
-  out["id"] = id;
   core::Json meta = core::Json::object();
   meta["versionId"] = std::to_string(version);
   meta["lastUpdated"] = core::to_fhir_instant(last_updated);
@@ -37,10 +34,23 @@ std::string render_version(const core::Json& resource, const std::string& id, in
       if (it.key() != "versionId" && it.key() != "lastUpdated") meta[it.key()] = it.value();
     }
   }
-  out["meta"] = std::move(meta);
+  // The client's element order is kept; id and meta, when the client sent
+  // none, go where FHIR puts them: right after resourceType.
+  core::Json out = core::Json::object();
+  const bool has_id = resource.contains("id"), has_meta = resource.contains("meta");
   for (auto it = resource.begin(); it != resource.end(); ++it) {
     const auto& k = it.key();
-    if (k != "resourceType" && k != "id" && k != "meta") out[k] = it.value();
+    if (k == "resourceType") {
+      out[k] = it.value();
+      if (!has_id) out["id"] = id;
+      if (!has_meta) out["meta"] = meta;
+    } else if (k == "id") {
+      out["id"] = id;
+    } else if (k == "meta") {
+      out["meta"] = meta;
+    } else {
+      out[k] = it.value();
+    }
   }
   return core::to_json_text(out);
 }

@@ -17,9 +17,9 @@ namespace carnet::service {
 core::Json parse_resource(const std::string& body, const std::string& type, const fhir::Model& model,
                           std::size_t max_depth);
 
-/// The stored text of `resource` as version `version` of `id`: resourceType,
-/// id and meta (the client's meta with versionId and lastUpdated set) first,
-/// then every other element in the client's order, decimals verbatim.
+/// The stored text of `resource` as version `version` of `id`, elements in the
+/// client's order (id and meta right after resourceType when absent), meta
+/// being the client's with versionId and lastUpdated set, decimals verbatim.
 std::string render_version(const core::Json& resource, const std::string& id, int version,
                            core::Instant last_updated);
 

@@ -80,6 +80,7 @@ TEST(AuditTrail, EventsDescribeTheAccess) {
 
 TEST(AuditTrail, PagingWalksWithoutRepeats) {
   auto http = TestServer::shared().client();
+  for (int i = 0; i < 60; ++i) http.request("GET", "/fhir/metadata");
   std::set<std::string> seen;
   std::string next = "/fhir/AuditEvent?_count=50";
   int pages = 0;

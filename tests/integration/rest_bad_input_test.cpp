@@ -20,6 +20,8 @@ struct BadCase {
   const char* issue_code;
 };
 
+void PrintTo(const BadCase& c, std::ostream* os) { *os << c.name; }
+
 std::string deep_json(int depth) {
   std::string s = R"({"resourceType":"Basic","id":"bad-deep","code":)";
   for (int i = 0; i < depth; ++i) s += R"({"extension":[)";
@@ -71,7 +73,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"UnknownElement", "POST", "/fhir/Patient", kJson, R"({"resourceType":"Patient","nickname":"x"})", 400,
                 "structure"},
         BadCase{"IntegerAsDecimal", "POST", "/fhir/Patient", kJson,
-                R"({"resourceType":"Patient","multipleBirthInteger":1.5})", 400, "structure"},
+                R"({"resourceType":"Patient","multipleBirthInteger":1.5})", 400, "value"},
         BadCase{"StringAsNumber", "POST", "/fhir/Patient", kJson, R"({"resourceType":"Patient","gender":3})", 400,
                 "structure"},
         BadCase{"MethodOnType", "DELETE", "/fhir/Patient", "", "", 405, "not-supported"},
