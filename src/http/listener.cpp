@@ -80,7 +80,12 @@ void Listener::on_accept(error_code ec, tcp::socket socket) {
   if (state_->stopping()) return;  // the socket closes as it goes out of scope
 
   if (auto slot = state_->try_reserve(state_)) {
-    start_session(state_, std::move(socket), std::move(*slot), tls_);
+    try {
+      start_session(state_, std::move(socket), std::move(*slot), tls_);
+    } catch (const std::exception& e) {
+      // E.g. SSL_new failing under memory pressure: lose this connection, not the listener.
+      spdlog::warn("http: cannot start a session: {}", e.what());
+    }
   } else {
     // Closing at once (rather than leaving it in the backlog) tells the
     // client to go elsewhere; its request is never read.

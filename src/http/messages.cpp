@@ -1,6 +1,8 @@
 #include "http/messages.hpp"
 
+#include <cstdio>
 #include <ctime>
+#include <iterator>
 
 namespace carnet::http::detail {
 

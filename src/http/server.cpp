@@ -146,6 +146,7 @@ void Server::start() {
   for (unsigned i = 0; i < io_threads; ++i) impl.io_threads.emplace_back([&impl] { impl.run_io(); });
 }
 
+// Must not be called from a handler: it joins the worker pool the handler runs on.
 void Server::stop(unsigned grace_seconds) {
   Impl& impl = *impl_;
   bool must_shut_down = false;

@@ -55,7 +55,10 @@ class Session final : public SessionControl, public std::enable_shared_from_this
 
  public:
   Session(std::shared_ptr<ServerState> state, tcp::socket&& socket, ConnectionSlot slot)
-      : state_(std::move(state)), slot_(std::move(slot)), stream_(make_stream(std::move(socket))) {
+      : state_(std::move(state)),
+        slot_(std::move(slot)),
+        executor_(socket.get_executor()),
+        stream_(make_stream(std::move(socket))) {
     error_code ec;
     const auto peer = beast::get_lowest_layer(stream_).socket().remote_endpoint(ec);
     if (!ec) {
@@ -68,11 +71,11 @@ class Session final : public SessionControl, public std::enable_shared_from_this
 
   void run() {
     state_->add_session(this, this->weak_from_this());
-    asio::dispatch(stream_.get_executor(), [self = this->shared_from_this()] { self->on_run(); });
+    asio::dispatch(executor_, [self = this->shared_from_this()] { self->on_run(); });
   }
 
   void request_stop() override {
-    asio::post(stream_.get_executor(), [self = this->shared_from_this()] {
+    asio::post(executor_, [self = this->shared_from_this()] {
       self->stop_requested_ = true;
       // Only a connection waiting for a request is closed now; one with a
       // request in progress finishes it and closes after the response.
@@ -81,7 +84,7 @@ class Session final : public SessionControl, public std::enable_shared_from_this
   }
 
   void force_close() override {
-    asio::post(stream_.get_executor(), [self = this->shared_from_this()] { self->close_now(); });
+    asio::post(executor_, [self = this->shared_from_this()] { self->close_now(); });
   }
 
  private:
@@ -239,7 +242,7 @@ class Session final : public SessionControl, public std::enable_shared_from_this
     // Handlers block on the database: never run them on an I/O thread. The
     // answer comes back through the session's strand.
     asio::post(state_->workers(), [self = this->shared_from_this(), request = std::move(request),
-                                   strand = stream_.get_executor()]() mutable {
+                                   strand = executor_]() mutable {
       HttpResponse response = call_handler(self->state_->handler(), std::move(request));
       asio::post(strand, [self = std::move(self), response = std::move(response)]() mutable {
         self->on_response(std::move(response));
@@ -303,6 +306,9 @@ class Session final : public SessionControl, public std::enable_shared_from_this
 
   std::shared_ptr<ServerState> state_;
   ConnectionSlot slot_;
+  // The connection's strand, kept apart from the stream so that other threads
+  // (stop(), workers) can post to it without touching the stream itself.
+  const asio::any_io_executor executor_;
   Stream stream_;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;

@@ -113,3 +113,44 @@ TEST(AuditTrail, AuditEventsCannotBeWrittenThroughTheApi) {
 
 }  // namespace
 }  // namespace carnet::testing
+
+namespace carnet::testing {
+namespace {
+
+// When the audit record cannot be written, the request fails with 503 and its
+// data change is rolled back. A trigger makes inserts for one id fail.
+class AuditFailure : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    TestServer::shared().sql_exec(
+        "CREATE OR REPLACE FUNCTION sabotage_audit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        "IF NEW.entity_id = 'audit-sabotage' THEN RAISE EXCEPTION 'audit store unavailable'; END IF; "
+        "RETURN NEW; END $$; "
+        "CREATE TRIGGER sabotage BEFORE INSERT ON audit_event FOR EACH ROW EXECUTE FUNCTION sabotage_audit()");
+  }
+  void TearDown() override {
+    TestServer::shared().sql_exec("DROP TRIGGER sabotage ON audit_event");
+  }
+};
+
+TEST_F(AuditFailure, WriteIsRolledBackAndAnswered503) {
+  auto http = TestServer::shared().client();
+  auto r = http.request("PUT", "/fhir/Patient/audit-sabotage", fhir_json_headers(),
+                        R"({"resourceType":"Patient","id":"audit-sabotage"})");
+  EXPECT_EQ(r.status, 503) << r.body;
+  EXPECT_EQ(core::parse_json(r.body)["issue"][0]["code"], "transient");
+  EXPECT_EQ(TestServer::shared().sql_scalar(
+                "SELECT count(*) FROM resource_version WHERE res_id = 'audit-sabotage'"),
+            0);
+  EXPECT_EQ(TestServer::shared().sql_scalar("SELECT count(*) FROM resource WHERE res_id = 'audit-sabotage'"), 0);
+}
+
+TEST_F(AuditFailure, ReadIsNotAnsweredWithoutItsAuditRecord) {
+  auto http = TestServer::shared().client();
+  auto r = http.request("GET", "/fhir/Patient/audit-sabotage");
+  EXPECT_EQ(r.status, 503) << r.body;
+  EXPECT_EQ(r.body.find("\"resourceType\":\"Patient\""), std::string::npos);
+}
+
+}  // namespace
+}  // namespace carnet::testing

@@ -53,6 +53,12 @@ long long TestServer::sql_scalar(const std::string& query) const {
   return tx.exec1(query)[0].as<long long>();
 }
 
+void TestServer::sql_exec(const std::string& sql) const {
+  pqxx::connection conn(impl_->cluster.url());
+  pqxx::nontransaction tx(conn);
+  tx.exec(sql);
+}
+
 Headers fhir_json_headers() { return {{"Content-Type", "application/fhir+json"}, {"Accept", "application/fhir+json"}}; }
 
 }  // namespace carnet::testing

@@ -28,6 +28,8 @@ class TestServer {
   std::shared_ptr<const fhir::Model> model() const;
   /// Runs a scalar SQL query on the server's database (e.g. "SELECT count(*) FROM audit_event").
   long long sql_scalar(const std::string& query) const;
+  /// Runs SQL statements (separated by ';') on the server's database.
+  void sql_exec(const std::string& sql) const;
   /// The database URL (for tests that open their own connections).
   const std::string& database_url() const;
 

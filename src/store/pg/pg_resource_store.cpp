@@ -56,7 +56,7 @@ class PgResourceStore final : public ResourceStore {
         complete_audit(audit, result);
         Params p;
         add_audit_params(p, audit);
-        tx.exec_prepared("insert_audit", p.dynamic());
+        recording([&] { tx.exec_prepared("insert_audit", p.dynamic()); });
         tx.commit();
         return result;
       }
@@ -149,7 +149,8 @@ class PgResourceStore final : public ResourceStore {
     add_audit_params(p, audit);
     p.text(req.type).text(req.id).instant(info.last_updated).text(result.stored.body).opt_text(req.patient);
     pqxx::nontransaction tx(c);
-    auto r = tx.exec_prepared("create_all", p.dynamic());
+    pqxx::result r;
+    recording([&] { r = tx.exec_prepared("create_all", p.dynamic()); });
     if (r.empty()) throw core::conflict("A resource " + req.type + "/" + req.id + " already exists");
     info.seq = r[0][0].as<std::int64_t>();
     return result;
@@ -211,7 +212,20 @@ class PgResourceStore final : public ResourceStore {
       p.null();
     }
     p.opt_text(patient);
-    tx.exec_prepared("insert_version_audit", p.dynamic());
+    recording([&] { tx.exec_prepared("insert_version_audit", p.dynamic()); });
+  }
+
+  // The statements that write a version together with its audit record: if
+  // they fail, the transaction rolls back and the client is told the change was
+  // not recorded (503), not that the server broke (500).
+  template <typename Statement>
+  static void recording(Statement&& statement) {
+    try {
+      statement();
+    } catch (const pqxx::sql_error& e) {
+      throw core::unavailable("The access could not be recorded in the audit trail; nothing was changed",
+                              std::string("version/audit insert failed: ") + e.what());
+    }
   }
 
   ConnectionPool pool_;
