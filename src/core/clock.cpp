@@ -94,6 +94,8 @@ std::optional<InstantRange> parse_fhir_date_range(std::string_view s) {
     } else if ((s[pos] == '+' || s[pos] == '-') && s.size() == pos + 6 && s[pos + 3] == ':') {
       int oh = 0, om = 0;
       if (!read_int(s, pos + 1, 2, oh) || !read_int(s, pos + 4, 2, om)) return std::nullopt;
+      // FHIR allows offsets up to ±14:00 (http://hl7.org/fhir/R4/datatypes.html#dateTime).
+      if (om > 59 || oh > 14 || (oh == 14 && om != 0)) return std::nullopt;
       offset = hours{oh} + minutes{om};
       if (s[pos] == '-') offset = -offset;
     } else {

@@ -35,9 +35,11 @@ class ExactBuilder {
   bool end_array() { return close(); }
 
   bool key(string_t& k) {
+    ++keys_seen_;
     Json& obj = *stack_.back();
     if (obj.contains(k)) {
-      error_ = "Duplicate JSON property '" + k + "'";
+      error_ = "duplicate property '" + k + "'";
+      failed_key_ = keys_seen_;
       return false;
     }
     obj[k] = nullptr;
@@ -47,12 +49,19 @@ class ExactBuilder {
 
   bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception& ex) {
     error_ = ex.what();
-    // nlohmann prefixes "[json.exception.parse_error.101] "; keep the readable part.
+    // nlohmann prefixes "[json.exception.parse_error.101] "; keep the readable
+    // part, and drop its "; last read: '...'" echo of the body, which may hold
+    // patient data (diagnostics reach the audit trail).
     if (auto pos = error_.find("] "); pos != std::string::npos) error_ = error_.substr(pos + 2);
+    if (auto pos = error_.find("; last read"); pos != std::string::npos) error_.erase(pos);
     return false;
   }
 
   const std::string& error() const { return error_; }
+  /// 1-based index (in document order) of the duplicate key, 0 if none.
+  std::size_t failed_key() const { return failed_key_; }
+  /// True when the parse stopped on the depth limit.
+  bool too_deep() const { return too_deep_; }
 
  private:
   Json* slot() {
@@ -70,7 +79,8 @@ class ExactBuilder {
   }
   bool open(Json&& v) {
     if (stack_.size() >= max_depth_) {
-      error_ = "JSON nesting deeper than " + std::to_string(max_depth_) + " levels";
+      error_ = "nesting deeper than " + std::to_string(max_depth_) + " levels";
+      too_deep_ = true;
       return false;
     }
     Json* s = slot();
@@ -88,7 +98,52 @@ class ExactBuilder {
   std::vector<Json*> stack_;
   Json* pending_ = nullptr;
   std::string error_;
+  std::size_t keys_seen_ = 0;
+  std::size_t failed_key_ = 0;
+  bool too_deep_ = false;
 };
+
+// The SAX interface gives no positions: rescan the text to find where the
+// n-th object key (or the first container deeper than max_depth) starts.
+std::string position_of(std::string_view text, std::size_t nth_key, std::size_t max_depth) {
+  std::size_t line = 1, column = 0, keys = 0, depth = 0;
+  bool in_string = false, escaped = false;
+  std::size_t string_line = 0, string_column = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    ++column;
+    if (c == '\n') {
+      ++line;
+      column = 0;
+    }
+    if (in_string) {
+      if (escaped) {
+        escaped = false;
+      } else if (c == '\\') {
+        escaped = true;
+      } else if (c == '"') {
+        in_string = false;
+        std::size_t j = text.find_first_not_of(" \t\r\n", i + 1);
+        if (j != std::string_view::npos && text[j] == ':' && ++keys == nth_key) {
+          return "line " + std::to_string(string_line) + ", column " + std::to_string(string_column);
+        }
+      }
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+      string_line = line;
+      string_column = column;
+    } else if (c == '{' || c == '[') {
+      if (++depth > max_depth && nth_key == 0) {
+        return "line " + std::to_string(line) + ", column " + std::to_string(column);
+      }
+    } else if (c == '}' || c == ']') {
+      --depth;
+    }
+  }
+  return "an unknown position";
+}
 
 void newline(std::string& out, int indent, int level) {
   if (indent < 0) return;
@@ -158,7 +213,13 @@ Json parse_json(std::string_view text, std::size_t max_depth) {
   ExactBuilder builder(root, max_depth);
   bool ok = Json::sax_parse(text.begin(), text.end(), &builder, nlohmann::detail::input_format_t::json,
                             /*strict=*/true);
-  if (!ok) throw invalid_structure("Invalid JSON: " + builder.error());
+  if (!ok) {
+    if (builder.failed_key() != 0 || builder.too_deep()) {
+      throw invalid_structure("Invalid JSON at " + position_of(text, builder.failed_key(), max_depth) + ": " +
+                              builder.error());
+    }
+    throw invalid_structure("Invalid JSON: " + builder.error());
+  }
   return root;
 }
 

@@ -24,7 +24,8 @@ class Trail {
 
   /// Starts the writer thread. `max_batch` bounds one commit's size.
   Trail(Flush flush, std::size_t max_batch);
-  /// Writes what is pending, then stops the writer thread.
+  /// Writes what is pending, then stops the writer thread. Callers must have
+  /// returned from record() first (app::Instance stops the listeners before).
   ~Trail();
   Trail(const Trail&) = delete;
   Trail& operator=(const Trail&) = delete;

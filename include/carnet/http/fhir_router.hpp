@@ -18,8 +18,9 @@ std::vector<service::Param> parse_query(std::string_view query);
 
 /// Routes `method` + `path` (already stripped of the FHIR base path and of the
 /// query, still percent-encoded, no leading slash) to an interaction. HEAD
-/// routes as GET. Throws core::Error: 404 for an unknown resource type or URL,
-/// 400 for a malformed id or version, 405 for a method the URL does not allow.
+/// routes as GET. Throws core::Error: 404 for an unknown resource type or URL
+/// and for a version that cannot exist (not a positive integer), 400 for a
+/// malformed id, 405 for a method the URL does not allow.
 service::Interaction route(std::string_view method, std::string_view path, const fhir::Model& model);
 
 }  // namespace carnet::http

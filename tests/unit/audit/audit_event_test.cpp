@@ -173,7 +173,7 @@ TEST(AuditEvent, Base64PaddingForEveryLength) {
                                                        {"abc", "YWJj"},
                                                        {"abcd", "YWJjZA=="},
                                                        {"_id=\xC3\xA9", "X2lkPcOp"},
-                                                       {"q=??>", "cT0/Pz4="}};
+                                                       {"q=?\x3F>", "cT0/Pz4="}};
   for (auto [query, expected] : cases) {
     r.query = query;
     EXPECT_EQ(to_audit_event(1, r)["entity"][0]["query"], expected) << query;

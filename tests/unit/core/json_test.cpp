@@ -287,7 +287,7 @@ TEST(CoreJson, DepthLimitIsConfigurable) {
 }
 
 TEST(CoreJson, SyntaxErrorSaysLineAndColumn) {
-  Error e = parse_error("{\n  \"resourceType\": \"Patient\",\n  \"active\": tru\n}");
+  Error e = parse_error("{\n  \"resourceType\": \"Patient\",\n  \"active\": yes\n}");
   EXPECT_EQ(e.status(), 400);
   ASSERT_FALSE(e.issues().empty());
   EXPECT_EQ(e.issues()[0].code, "structure");
@@ -300,6 +300,14 @@ TEST(CoreJson, SyntaxErrorSaysLineAndColumn) {
 TEST(CoreJson, MissingCommaSaysLineAndColumn) {
   const std::string d = diagnostics(parse_error(R"({"a":1 "b":2})"));
   EXPECT_NE(d.find("line 1, column"), std::string::npos) << d;
+}
+
+TEST(CoreJson, SyntaxErrorDiagnosticsDoNotEchoTheBody) {
+  // Issue.diagnostics is "client-safe text: never patient data" (error.hpp), and
+  // the first diagnostics of a refusal is stored in the audit trail (outcome_desc).
+  const std::string d = diagnostics(parse_error(R"({"resourceType":"Patient","name":[{"family":"Dupont}]})"));
+  EXPECT_NE(d.find("line 1"), std::string::npos) << d;
+  EXPECT_EQ(d.find("Dupont"), std::string::npos) << d;
 }
 
 TEST(CoreJson, TruncatedBodyIsRefused) {
