@@ -78,7 +78,8 @@ class FhirHandler {
     } catch (const std::exception& e) {
       reply = fail(ctx, core::internal(e.what()));
     }
-    return to_http(req, std::move(reply), pretty);
+    std::string allow = reply.status == 405 ? allowed_methods(path) : std::string();
+    return to_http(req, std::move(reply), pretty, allow);
   }
 
  private:
@@ -101,7 +102,8 @@ class FhirHandler {
     require_json_response(req, r.interaction.params);
 
     const Kind kind = r.interaction.kind;
-    const bool takes_resource = kind == Kind::create || kind == Kind::update || kind == Kind::patch;
+    if (kind == Kind::patch) throw core::method_not_allowed("PATCH is not supported yet");
+    const bool takes_resource = kind == Kind::create || kind == Kind::update;
     if (takes_resource) {
       check_body_type(req, false);
       r.body = std::move(req.body);
@@ -143,7 +145,30 @@ class FhirHandler {
     return reply;
   }
 
-  static HttpResponse to_http(const HttpRequest& req, service::Reply reply, bool pretty) {
+  // The methods the URL accepts (RFC 9110 §15.5.6: a 405 lists them).
+  std::string allowed_methods(std::string_view path) const {
+    std::string allow;
+    const auto& base = options_.base_path;
+    if (!path.starts_with(base)) return "GET";
+    auto rest = path.substr(base.size());
+    bool audit = rest.starts_with("/AuditEvent");
+    for (const char* m : {"GET", "HEAD", "POST", "PUT", "DELETE"}) {
+      if (audit && std::string_view(m) != "GET" && std::string_view(m) != "HEAD" &&
+          !(std::string_view(m) == "POST" && rest.ends_with("/_search"))) {
+        continue;  // the trail is written by the server only
+      }
+      try {
+        route(m, rest, service_.model());
+      } catch (const core::Error&) {
+        continue;
+      }
+      if (!allow.empty()) allow += ", ";
+      allow += m;
+    }
+    return allow.empty() ? "GET" : allow;
+  }
+
+  static HttpResponse to_http(const HttpRequest& req, service::Reply reply, bool pretty, const std::string& allow) {
     HttpResponse res;
     res.status = reply.status;
     if (!reply.etag.empty()) res.headers.emplace_back("ETag", reply.etag);
@@ -152,7 +177,7 @@ class FhirHandler {
       res.headers.emplace_back("Location", reply.location);
       if (reply.status == 201) res.headers.emplace_back("Content-Location", reply.location);
     }
-    if (reply.status == 405) res.headers.emplace_back("Allow", "GET, POST, PUT, DELETE, HEAD");
+    if (reply.status == 405) res.headers.emplace_back("Allow", allow);
     if (!reply.body.empty()) {
       res.headers.emplace_back("Content-Type", kFhirJson);
       if (pretty) {

@@ -49,6 +49,8 @@ void require_json_response(const HttpRequest& request, const std::vector<service
   for (const auto& [name, value] : params) {
     if (name != "_format") continue;
     std::string f = lower_trim(value);
+    // An unencoded '+' in "_format=application/fhir+json" arrives as a space.
+    if (auto sp = f.find(' '); sp != std::string::npos && f.starts_with("application/fhir ")) f[sp] = '+';
     bool ok = true;
     std::string type = media_type(f, &ok);
     if (type == "json" || is_json_type(type)) return;

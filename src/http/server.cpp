@@ -26,10 +26,11 @@ constexpr auto kForceCloseWait = std::chrono::seconds(2);
 
 unsigned worker_count(const config::Config& config) {
   if (config.threads.workers != 0) return config.threads.workers;
-  // config.hpp: 0 = 2 × database.pool_size, so that every pooled connection
-  // has a thread ready while another waits on the network; 16 without a pool size.
-  const std::size_t derived = 2 * config.database.pool_size;
-  return derived == 0 ? 16U : static_cast<unsigned>(derived);
+  // config.hpp: 0 = max(64, 4 × database.pool_size). Workers block not only
+  // on pooled connections but also while their audit record waits for the
+  // next grouped commit (audit::Trail), which holds no connection: enough of
+  // them must be waiting for a commit to carry a large batch.
+  return static_cast<unsigned>(std::max<std::size_t>(64, 4 * config.database.pool_size));
 }
 
 }  // namespace

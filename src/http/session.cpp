@@ -265,7 +265,7 @@ class Session final : public SessionControl, public std::enable_shared_from_this
   void on_write(error_code ec) {
     const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started_);
     // Path only: query strings carry search values, which may identify a patient.
-    spdlog::info("http: {} {} {} {}ms", method_, path_, response_->result_int(), elapsed.count());
+    spdlog::debug("http: {} {} {} {}ms", method_, path_, response_->result_int(), elapsed.count());
     response_.reset();
     if (ec) {
       debug("writing response failed", ec);

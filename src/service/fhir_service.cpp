@@ -27,7 +27,7 @@ Reply FhirService::handle(const Request& r, Context& c) {
       case Kind::search_type: return search_audit(r, c);
       default:
         throw core::method_not_allowed(
-            "AuditEvent resources are written by the server only; they can be read and searched");
+            "AuditEvent supports read and search only: the server writes the trail, which has no versions");
     }
   }
   switch (in.kind) {

@@ -9,16 +9,16 @@ namespace carnet::service {
 
 namespace {
 
-const char* status_line(const std::string& method, int version) {
-  if (method == "DELETE") return "204 No Content";
-  return version == 1 ? "201 Created" : "200 OK";
+const char* status_line(const store::StoredVersion& v) {
+  if (v.method == "DELETE") return "204 No Content";
+  return v.created ? "201 Created" : "200 OK";
 }
 
 std::string entry_tail(const store::StoredVersion& v) {
   const auto& i = v.info;
   std::string url = v.method == "POST" ? i.type : i.type + "/" + i.id;
   std::string tail = "\"request\":{" + json_member("method", v.method) + "," + json_member("url", url) + "},";
-  tail += "\"response\":{" + json_member("status", status_line(v.method, i.version)) + "," +
+  tail += "\"response\":{" + json_member("status", status_line(v)) + "," +
           json_member("etag", etag(i.version)) + "," +
           json_member("lastModified", core::to_fhir_instant(i.last_updated)) + "}";
   return tail;

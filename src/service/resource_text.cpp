@@ -35,7 +35,7 @@ std::string render_version(const core::Json& resource, const std::string& id, in
     }
   }
   // The client's element order is kept; id and meta, when the client sent
-  // none, go where FHIR puts them: right after resourceType.
+  // none, go where FHIR puts them: id after resourceType, meta after id.
   core::Json out = core::Json::object();
   const bool has_id = resource.contains("id"), has_meta = resource.contains("meta");
   for (auto it = resource.begin(); it != resource.end(); ++it) {
@@ -43,9 +43,10 @@ std::string render_version(const core::Json& resource, const std::string& id, in
     if (k == "resourceType") {
       out[k] = it.value();
       if (!has_id) out["id"] = id;
-      if (!has_meta) out["meta"] = meta;
+      if (!has_id && !has_meta) out["meta"] = meta;
     } else if (k == "id") {
       out["id"] = id;
+      if (!has_meta) out["meta"] = meta;
     } else if (k == "meta") {
       out["meta"] = meta;
     } else {

@@ -23,7 +23,11 @@ Reply FhirService::write(const Request& r, Context& c, std::string id, bool must
   const auto& in = r.interaction;
   c.audit.entity_id = id;
   core::Json resource = parse_resource(r.body, in.type, *model_, options_.max_json_depth);
-  if (!must_be_new) {
+  if (must_be_new) {
+    // The assigned id replaces any in the body before anything reads it (a
+    // Patient is in its own compartment under its real id).
+    if (resource.contains("id")) resource["id"] = id;
+  } else {
     auto body_id = resource.find("id");
     if (body_id == resource.end()) {
       throw core::invalid("The resource must contain an id equal to the URL's id '" + id + "'", "id");
@@ -36,7 +40,12 @@ Reply FhirService::write(const Request& r, Context& c, std::string id, bool must
   if (r.if_match) {
     if_match = parse_etag(*r.if_match, "If-Match");
   }
-  auto patients = model_->patient_compartment(resource);
+  std::vector<std::string> patients;
+  if (must_be_new && !resource.contains("id") && in.type == "Patient") {
+    patients.push_back("Patient/" + id);
+  } else {
+    patients = model_->patient_compartment(resource);
+  }
 
   store::WriteRequest w;
   w.type = in.type;

@@ -170,3 +170,73 @@ TEST_F(RestCrud, HttpsServesTheSameApi) {
 
 }  // namespace
 }  // namespace carnet::testing
+
+namespace carnet::testing {
+namespace {
+
+TEST(RestDetails, PostedPatientIsInItsOwnCompartmentUnderItsAssignedId) {
+  auto http = TestServer::shared().client();
+  auto r = http.request("POST", "/fhir/Patient", fhir_json_headers(), R"({"resourceType":"Patient","id":"ignored"})");
+  ASSERT_EQ(r.status, 201);
+  std::string id = core::parse_json(r.body)["id"];
+  EXPECT_EQ(TestServer::shared().sql_scalar("SELECT count(*) FROM resource_version WHERE res_id = '" + id +
+                                            "' AND patient = 'Patient/" + id + "'"),
+            1);
+}
+
+TEST(RestDetails, IdThenMetaWhenTheClientSentNoMeta) {
+  auto http = TestServer::shared().client();
+  auto r = http.request("PUT", "/fhir/Basic/det-order", fhir_json_headers(),
+                        R"({"resourceType":"Basic","id":"det-order","code":{"text":"o"}})");
+  ASSERT_EQ(r.status, 201);
+  EXPECT_EQ(r.body.find(R"({"resourceType":"Basic","id":"det-order","meta":{)"), 0u) << r.body;
+}
+
+TEST(RestDetails, RecreatedResourceShows201InHistory) {
+  auto http = TestServer::shared().client();
+  std::string body = R"({"resourceType":"Basic","id":"det-recreate","code":{"text":"r"}})";
+  ASSERT_EQ(http.request("PUT", "/fhir/Basic/det-recreate", fhir_json_headers(), body).status, 201);
+  ASSERT_EQ(http.request("DELETE", "/fhir/Basic/det-recreate").status, 204);
+  ASSERT_EQ(http.request("PUT", "/fhir/Basic/det-recreate", fhir_json_headers(), body).status, 201);
+  ASSERT_EQ(http.request("PUT", "/fhir/Basic/det-recreate", fhir_json_headers(), body).status, 200);
+  auto h = core::parse_json(http.request("GET", "/fhir/Basic/det-recreate/_history").body);
+  ASSERT_EQ(h["entry"].size(), 4u);
+  EXPECT_EQ(h["entry"][0]["response"]["status"], "200 OK");
+  EXPECT_EQ(h["entry"][1]["response"]["status"], "201 Created");
+  EXPECT_EQ(h["entry"][2]["response"]["status"], "204 No Content");
+  EXPECT_EQ(h["entry"][3]["response"]["status"], "201 Created");
+}
+
+TEST(RestDetails, MethodNotAllowedListsAllowedMethods) {
+  auto http = TestServer::shared().client();
+  auto r = http.request("DELETE", "/fhir/Patient");
+  EXPECT_EQ(r.status, 405);
+  ASSERT_NE(r.header("allow"), nullptr);
+  EXPECT_EQ(*r.header("allow"), "GET, HEAD, POST");
+  auto audit = http.request("PUT", "/fhir/AuditEvent/1", fhir_json_headers(), "{}");
+  EXPECT_EQ(audit.status, 405);
+  EXPECT_EQ(*audit.header("allow"), "GET, HEAD");
+  auto patch = http.request("PATCH", "/fhir/Patient/x", {{"Content-Type", "application/json-patch+json"}}, "[]");
+  EXPECT_EQ(patch.status, 405);
+}
+
+TEST(RestDetails, DeleteWithIfMatchOfUnknownIdIs404AndDeletionKeepsPatient) {
+  auto http = TestServer::shared().client();
+  EXPECT_EQ(http.request("DELETE", "/fhir/Basic/det-never", {{"If-Match", "W/\"1\""}}).status, 404);
+  ASSERT_EQ(http.request("PUT", "/fhir/Patient/det-pat", fhir_json_headers(),
+                         R"({"resourceType":"Patient","id":"det-pat"})")
+                .status,
+            201);
+  ASSERT_EQ(http.request("DELETE", "/fhir/Patient/det-pat").status, 204);
+  EXPECT_EQ(TestServer::shared().sql_scalar(
+                "SELECT count(*) FROM resource_version WHERE res_id = 'det-pat' AND patient = 'Patient/det-pat'"),
+            2);
+}
+
+TEST(RestDetails, FormatWithUnencodedPlusIsJson) {
+  auto http = TestServer::shared().client();
+  EXPECT_EQ(http.request("GET", "/fhir/metadata?_format=application/fhir+json").status, 200);
+}
+
+}  // namespace
+}  // namespace carnet::testing

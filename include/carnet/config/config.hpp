@@ -39,7 +39,7 @@ struct LimitsConfig {
 /// Threads.
 struct ThreadsConfig {
   unsigned io = 1;       ///< Asio I/O threads (sockets, TLS, parsing)
-  unsigned workers = 0;  ///< blocking database work; 0 = 2 × database.pool_size
+  unsigned workers = 0;  ///< threads for blocking work (database, audit commits); 0 = max(64, 4 × database.pool_size)
 };
 
 /// The private PostgreSQL cluster used when `database.url` is empty.
@@ -51,7 +51,7 @@ struct EmbeddedDatabaseConfig {
 /// Database.
 struct DatabaseConfig {
   std::string url;             ///< libpq URL of an external PostgreSQL; empty = embedded
-  std::size_t pool_size = 8;   ///< pooled connections
+  std::size_t pool_size = 16;  ///< pooled connections
   EmbeddedDatabaseConfig embedded;
 };
 

@@ -30,6 +30,7 @@ struct StoredVersion {
   std::string method;  ///< "POST", "PUT" or "DELETE" — how this version was made
   std::string body;    ///< exact resource text; empty for a deletion
   std::string patient; ///< "Patient/<id>" whose compartment holds it, or empty
+  bool created = false; ///< history only: this version created the resource (first, or after a deletion)
 };
 
 /// Produces the text of the version being written, once its number and time

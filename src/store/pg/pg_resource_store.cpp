@@ -48,7 +48,8 @@ class PgResourceStore final : public ResourceStore {
       auto head = tx.exec_prepared("head_for_update", type, id);
       bool live = !head.empty() && !head[0][1].as<bool>();
       if (!head.empty() && !head[0][2].is_null()) audit.patient = head[0][2].as<std::string>();
-      if (if_match && (!live || head[0][0].as<int>() != *if_match)) {
+      // If-Match on an id that never existed is still a 404, not a 412.
+      if (if_match && !head.empty() && (!live || head[0][0].as<int>() != *if_match)) {
         throw core::precondition_failed("If-Match does not match the current version of " + type + "/" + id);
       }
       if (!live) {
@@ -67,7 +68,7 @@ class PgResourceStore final : public ResourceStore {
       RemoveResult result{true, info};
       audit.entity_version = info.version;
       complete_audit(audit, result);
-      insert_version_and_audit(tx, info, "DELETE", nullptr, {}, audit);
+      insert_version_and_audit(tx, info, "DELETE", nullptr, audit.patient, audit);
       tx.commit();
       return result;
     });
@@ -88,6 +89,7 @@ class PgResourceStore final : public ResourceStore {
       std::vector<StoredVersion> out;
       for (const auto& row : tx.exec_prepared(statement, p.dynamic())) {
         out.push_back(to_version(row, row[6].as<std::string>(), row[7].as<std::string>()));
+        out.back().created = row[8].as<bool>();
       }
       return out;
     });

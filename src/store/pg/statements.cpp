@@ -70,7 +70,11 @@ void prepare_statements(pqxx::connection& c) {
       "AND ($6::bigint IS NULL OR v.seq < $6) ";
   const string history_select =
       "SELECT v.seq, v.version, (extract(epoch FROM v.last_updated) * 1000000)::bigint, v.method, v.body, "
-      "v.patient, v.res_type, v.res_id FROM resource_version v WHERE ";
+      "v.patient, v.res_type, v.res_id, "
+      // created: the first version, or the first after a deletion (answered 201)
+      "(v.method <> 'DELETE' AND (v.version = 1 OR EXISTS (SELECT 1 FROM resource_version p "
+      "WHERE p.res_type = v.res_type AND p.res_id = v.res_id AND p.version = v.version - 1 AND p.body IS NULL))) "
+      "FROM resource_version v WHERE ";
   c.prepare("history_instance", history_select + "v.res_type = $1 AND v.res_id = $2 AND" + history_filter +
                                     "ORDER BY v.version DESC LIMIT $7");
   c.prepare("history_type", history_select + "v.res_type = $1 AND $2::text IS NULL AND" + history_filter +

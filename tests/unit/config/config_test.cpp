@@ -93,7 +93,7 @@ void expect_defaults(const Config& c) {
   EXPECT_EQ(c.threads.io, 1u);
   EXPECT_EQ(c.threads.workers, 0u);
   EXPECT_EQ(c.database.url, "");
-  EXPECT_EQ(c.database.pool_size, 8u);
+  EXPECT_EQ(c.database.pool_size, 16u);
   EXPECT_EQ(c.database.embedded.port, 54329);
   EXPECT_EQ(c.database.embedded.bin_dir, "");
   EXPECT_EQ(c.audit.max_batch, 512u);
@@ -164,7 +164,7 @@ workers = 12
 
 [database]
 url = "postgresql://carnet@db.internal/carnet"
-pool_size = 16
+pool_size = 24
 
 [database.embedded]
 port = 55432
@@ -194,7 +194,7 @@ max_batch = 64
   EXPECT_EQ(c.threads.io, 4u);
   EXPECT_EQ(c.threads.workers, 12u);
   EXPECT_EQ(c.database.url, "postgresql://carnet@db.internal/carnet");
-  EXPECT_EQ(c.database.pool_size, 16u);
+  EXPECT_EQ(c.database.pool_size, 24u);
   EXPECT_EQ(c.database.embedded.port, 55432);
   EXPECT_EQ(c.database.embedded.bin_dir, "/usr/lib/postgresql/15/bin");
   EXPECT_EQ(c.audit.max_batch, 64u);
