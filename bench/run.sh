@@ -20,7 +20,7 @@ command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2
 curl -sf "$url/fhir/metadata" >/dev/null || { echo "no Carnet at $url (start ./scripts/run.sh)" >&2; exit 1; }
 
 echo "# $(date -u +%Y-%m-%dT%H:%MZ) $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
-echo "# loading $n Patients (PUT bench-0..bench-$((n - 1)))"
+echo "# loading $n Patients (PUT $BENCH_PREFIX-0..$BENCH_PREFIX-$((n - 1)))"
 # Enough PUTs to cover every id once: wrk runs by time, so stop when the count is reached.
 load_start=$(date +%s.%N)
 wrk -t"$threads" -c"$connections" -d600s -s "$here/wrk/load.lua" "$url" >/dev/null &

@@ -8,8 +8,11 @@
 
 namespace carnet::audit {
 
+// Each batch has its own condition variable: finishing one commit wakes only
+// the callers it carried, not those already queued for the next one.
 struct Trail::Batch {
   std::vector<core::AccessRecord> records;
+  std::condition_variable committed;
   bool done = false;
   bool ok = false;
 };
@@ -31,11 +34,11 @@ Trail::~Trail() {
 void Trail::record(core::AccessRecord record) {
   std::unique_lock lock(mutex_);
   // A full batch waits for the writer to take it: one commit never grows unbounded.
-  done_.wait(lock, [&] { return open_->records.size() < max_batch_; });
+  room_.wait(lock, [&] { return open_->records.size() < max_batch_; });
   auto batch = open_;
   batch->records.push_back(std::move(record));
   work_.notify_one();
-  done_.wait(lock, [&] { return batch->done; });
+  batch->committed.wait(lock, [&] { return batch->done; });
   if (!batch->ok) {
     throw core::unavailable("The audit trail could not be written; the request was not served");
   }
@@ -47,7 +50,7 @@ void Trail::run() {
     work_.wait(lock, [&] { return stopping_ || !open_->records.empty(); });
     if (open_->records.empty()) return;  // stopping and nothing left
     auto batch = std::exchange(open_, std::make_shared<Batch>());
-    done_.notify_all();  // room in the new open batch
+    room_.notify_all();  // room in the new open batch
     lock.unlock();
     bool ok = true;
     try {
@@ -59,7 +62,9 @@ void Trail::run() {
     lock.lock();
     batch->ok = ok;
     batch->done = true;
-    done_.notify_all();
+    lock.unlock();
+    batch->committed.notify_all();  // outside the lock: woken callers need it at once
+    lock.lock();
   }
 }
 

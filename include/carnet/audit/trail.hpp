@@ -42,7 +42,7 @@ class Trail {
   std::size_t max_batch_;
   std::mutex mutex_;
   std::condition_variable work_;  // writer waits for records
-  std::condition_variable done_;  // callers wait for their batch
+  std::condition_variable room_;  // callers wait for room in a full open batch
   std::shared_ptr<Batch> open_;   // the batch new records join
   bool stopping_ = false;
   std::thread writer_;
