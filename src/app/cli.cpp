@@ -149,7 +149,8 @@ int run_cli(int argc, char** argv) {
       std::cout << kUsage;
       return 0;
     }
-    std::cerr << (command.empty() ? "carnet: a command is required\n\n" : "carnet: unknown command\n\n") << kUsage;
+    std::cerr << (command.empty() ? "carnet: a command is required\n\n" : "carnet: unknown command\n\n")
+              << kUsage;
     return 2;
   }
   if (args.help) {
@@ -168,7 +169,8 @@ int run_cli(int argc, char** argv) {
     std::cerr << "carnet: configuration error: " << e.what() << "\n";
     return 2;
   } catch (const core::Error& e) {
-    std::cerr << "carnet: " << e.what() << (e.log_message().empty() ? "" : " (" + e.log_message() + ")") << "\n";
+    std::cerr << "carnet: " << e.what() << (e.log_message().empty() ? "" : " (" + e.log_message() + ")")
+              << "\n";
     return 1;
   } catch (const std::exception& e) {
     std::cerr << "carnet: " << e.what() << "\n";

@@ -2,13 +2,13 @@
 
 #include <spdlog/spdlog.h>
 
+#include "app/database.hpp"
 #include "carnet/audit/trail.hpp"
 #include "carnet/http/fhir_handler.hpp"
 #include "carnet/http/server.hpp"
 #include "carnet/service/fhir_service.hpp"
 #include "carnet/store/embedded_cluster.hpp"
 #include "carnet/store/pg_store.hpp"
-#include "app/database.hpp"
 
 namespace carnet::app {
 
@@ -43,7 +43,8 @@ Instance::Instance(const config::Config& config, std::shared_ptr<const fhir::Mod
 
   auto [cert, key] = tls_files(config);
   p.server = std::make_unique<http::Server>(
-      config, cert, key, http::make_fhir_handler(*p.service, http::FhirHandlerOptions{config.server.base_url}));
+      config, cert, key,
+      http::make_fhir_handler(*p.service, http::FhirHandlerOptions{config.server.base_url}));
   p.server->start();
 }
 
@@ -70,8 +71,14 @@ void Instance::stop() {
   }
 }
 
-std::uint16_t Instance::http_port() const { return parts_->server ? parts_->server->http_port() : 0; }
-std::uint16_t Instance::https_port() const { return parts_->server ? parts_->server->https_port() : 0; }
-const std::string& Instance::database_url() const { return parts_->url; }
+std::uint16_t Instance::http_port() const {
+  return parts_->server ? parts_->server->http_port() : 0;
+}
+std::uint16_t Instance::https_port() const {
+  return parts_->server ? parts_->server->https_port() : 0;
+}
+const std::string& Instance::database_url() const {
+  return parts_->url;
+}
 
 }  // namespace carnet::app

@@ -49,8 +49,9 @@ Json to_audit_event(std::int64_t seq, const core::AccessRecord& r) {
   ev["outcomeDesc"] = desc;
 
   Json agent = Json::object();
-  agent["type"] = {{"coding", Json::array({coding("http://terminology.hl7.org/CodeSystem/v3-ParticipationType",
-                                                  "IRCP", "information recipient")})}};
+  agent["type"] = {
+      {"coding", Json::array({coding("http://terminology.hl7.org/CodeSystem/v3-ParticipationType", "IRCP",
+                                     "information recipient")})}};
   agent["who"] = {{"display", r.agent_who}};
   agent["requestor"] = true;
   if (!r.agent_address.empty()) {
@@ -61,8 +62,8 @@ Json to_audit_event(std::int64_t seq, const core::AccessRecord& r) {
 
   ev["source"] = {{"site", "carnet"},
                   {"observer", {{"display", "Carnet FHIR server"}}},
-                  {"type", Json::array({coding("http://terminology.hl7.org/CodeSystem/security-source-type", "4",
-                                               "Application Server")})}};
+                  {"type", Json::array({coding("http://terminology.hl7.org/CodeSystem/security-source-type",
+                                               "4", "Application Server")})}};
 
   Json entities = Json::array();
   if (!r.entity_type.empty()) {
@@ -76,14 +77,15 @@ Json to_audit_event(std::int64_t seq, const core::AccessRecord& r) {
     if (!r.query.empty()) e["query"] = base64(r.query);
     entities.push_back(std::move(e));
   } else if (!r.query.empty()) {
-    entities.push_back({{"type", coding("http://terminology.hl7.org/CodeSystem/audit-entity-type", "2",
-                                        "System Object")},
-                        {"query", base64(r.query)}});
+    entities.push_back(
+        {{"type", coding("http://terminology.hl7.org/CodeSystem/audit-entity-type", "2", "System Object")},
+         {"query", base64(r.query)}});
   }
   if (!r.patient.empty()) {
-    entities.push_back({{"what", {{"reference", r.patient}}},
-                        {"type", coding("http://terminology.hl7.org/CodeSystem/audit-entity-type", "1", "Person")},
-                        {"role", coding("http://terminology.hl7.org/CodeSystem/object-role", "1", "Patient")}});
+    entities.push_back(
+        {{"what", {{"reference", r.patient}}},
+         {"type", coding("http://terminology.hl7.org/CodeSystem/audit-entity-type", "1", "Person")},
+         {"role", coding("http://terminology.hl7.org/CodeSystem/object-role", "1", "Patient")}});
   }
   if (!entities.empty()) ev["entity"] = std::move(entities);
   return ev;

@@ -8,7 +8,9 @@ namespace carnet::core {
 
 using namespace std::chrono;
 
-Instant now() { return time_point_cast<microseconds>(Clock::now()); }
+Instant now() {
+  return time_point_cast<microseconds>(Clock::now());
+}
 
 std::string to_fhir_instant(Instant t) {
   auto day = floor<days>(t);
@@ -102,8 +104,8 @@ std::optional<InstantRange> parse_fhir_date_range(std::string_view s) {
       return std::nullopt;
     }
   }
-  Instant start = time_point_cast<microseconds>(sys_days{ymd}) + hours{h} + minutes{mi} + seconds{sec} + frac -
-                  offset;
+  Instant start =
+      time_point_cast<microseconds>(sys_days{ymd}) + hours{h} + minutes{mi} + seconds{sec} + frac - offset;
   return InstantRange{start, start + precision};
 }
 

@@ -9,8 +9,8 @@ namespace carnet::core {
 bool is_valid_id(std::string_view id) noexcept {
   if (id.empty() || id.size() > 64) return false;
   for (char c : id) {
-    bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-              c == '.';
+    bool ok =
+        (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.';
     if (!ok) return false;
   }
   return true;
@@ -26,7 +26,8 @@ std::string new_uuid() {
   std::array<std::uint8_t, 16> b{};
   for (int i = 0; i < 2; ++i) {
     std::uint64_t r = gen();
-    for (int k = 0; k < 8; ++k) b[static_cast<std::size_t>(i * 8 + k)] = static_cast<std::uint8_t>(r >> (8 * k));
+    for (int k = 0; k < 8; ++k)
+      b[static_cast<std::size_t>(i * 8 + k)] = static_cast<std::uint8_t>(r >> (8 * k));
   }
   b[6] = static_cast<std::uint8_t>((b[6] & 0x0F) | 0x40);  // version 4
   b[8] = static_cast<std::uint8_t>((b[8] & 0x3F) | 0x80);  // RFC 4122 variant

@@ -230,7 +230,9 @@ std::string to_json_text(const Json& value, int indent) {
   return out;
 }
 
-void append_json_text(std::string& out, const Json& value, int indent) { write(out, value, indent, 0); }
+void append_json_text(std::string& out, const Json& value, int indent) {
+  write(out, value, indent, 0);
+}
 
 bool is_decimal(const Json& value) noexcept {
   return value.is_binary() && value.get_binary().has_subtype() &&

@@ -3,7 +3,6 @@
 // tls.certificate / tls.private_key (docs/configuration.md).
 
 #include <fcntl.h>
-#include <sys/stat.h>
 #include <openssl/bio.h>
 #include <openssl/bn.h>
 #include <openssl/err.h>
@@ -11,6 +10,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -109,7 +109,9 @@ std::string to_pem(const std::function<int(BIO*)>& write) {
 void write_file(const std::filesystem::path& path, const std::string& content, mode_t mode) {
   const std::filesystem::path temporary = path.string() + ".tmp";
   const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-  if (fd < 0) throw std::system_error(errno, std::generic_category(), "dev certificate: cannot create " + temporary.string());
+  if (fd < 0)
+    throw std::system_error(errno, std::generic_category(),
+                            "dev certificate: cannot create " + temporary.string());
   std::size_t written = 0;
   while (written < content.size()) {
     const ssize_t n = ::write(fd, content.data() + written, content.size() - written);
@@ -117,20 +119,23 @@ void write_file(const std::filesystem::path& path, const std::string& content, m
       if (errno == EINTR) continue;
       const int error = errno;
       ::close(fd);
-      throw std::system_error(error, std::generic_category(), "dev certificate: cannot write " + temporary.string());
+      throw std::system_error(error, std::generic_category(),
+                              "dev certificate: cannot write " + temporary.string());
     }
     written += static_cast<std::size_t>(n);
   }
   // fchmod: O_CREAT's mode is filtered by the umask, and an older .tmp keeps its mode.
   if (::fchmod(fd, mode) != 0 || ::fsync(fd) != 0 || ::close(fd) != 0) {
-    throw std::system_error(errno, std::generic_category(), "dev certificate: cannot finish " + temporary.string());
+    throw std::system_error(errno, std::generic_category(),
+                            "dev certificate: cannot finish " + temporary.string());
   }
   std::filesystem::rename(temporary, path);
 }
 
 }  // namespace
 
-void ensure_dev_certificate(const std::filesystem::path& certificate, const std::filesystem::path& private_key) {
+void ensure_dev_certificate(const std::filesystem::path& certificate,
+                            const std::filesystem::path& private_key) {
   if (std::filesystem::exists(certificate) && std::filesystem::exists(private_key)) return;
 
   for (const auto& path : {certificate, private_key}) {

@@ -168,7 +168,8 @@ class FhirHandler {
     return allow.empty() ? "GET" : allow;
   }
 
-  static HttpResponse to_http(const HttpRequest& req, service::Reply reply, bool pretty, const std::string& allow) {
+  static HttpResponse to_http(const HttpRequest& req, service::Reply reply, bool pretty,
+                              const std::string& allow) {
     HttpResponse res;
     res.status = reply.status;
     if (!reply.etag.empty()) res.headers.emplace_back("ETag", reply.etag);

@@ -8,7 +8,9 @@ namespace {
 
 // ASCII-only on purpose: header names are tokens (RFC 7230 §3.2.6), and a
 // locale-aware tolower would make the lookup depend on the process locale.
-char ascii_lower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+char ascii_lower(char c) noexcept {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
 
 bool iequals(std::string_view a, std::string_view b) noexcept {
   if (a.size() != b.size()) return false;

@@ -26,8 +26,8 @@ tcp::endpoint resolve(const config::ListenerConfig& endpoint) {
 
 }  // namespace
 
-Listener::Listener(asio::io_context& io, std::shared_ptr<ServerState> state, const config::ListenerConfig& endpoint,
-                   bool tls)
+Listener::Listener(asio::io_context& io, std::shared_ptr<ServerState> state,
+                   const config::ListenerConfig& endpoint, bool tls)
     : io_(io),
       state_(std::move(state)),
       strand_(asio::make_strand(io)),
@@ -62,9 +62,10 @@ void Listener::accept() {
   if (!acceptor_.is_open()) return;
   // Each connection gets its own strand: with several I/O threads, sessions
   // run in parallel but each one's handlers never overlap.
-  acceptor_.async_accept(asio::make_strand(io_), [self = shared_from_this()](error_code ec, tcp::socket socket) {
-    self->on_accept(ec, std::move(socket));
-  });
+  acceptor_.async_accept(asio::make_strand(io_),
+                         [self = shared_from_this()](error_code ec, tcp::socket socket) {
+                           self->on_accept(ec, std::move(socket));
+                         });
 }
 
 void Listener::on_accept(error_code ec, tcp::socket socket) {

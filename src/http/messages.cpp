@@ -8,7 +8,9 @@ namespace carnet::http::detail {
 
 namespace {
 
-char ascii_lower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+char ascii_lower(char c) noexcept {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
 
 std::string lower(std::string_view text) {
   std::string out(text);
@@ -35,7 +37,9 @@ bool has_close_token(std::string_view value) {
 
 // 1xx, 204 and 304 never carry a body, nor a Content-Length describing one
 // (RFC 7230 §3.3.2).
-bool status_without_body(unsigned status) noexcept { return status < 200 || status == 204 || status == 304; }
+bool status_without_body(unsigned status) noexcept {
+  return status < 200 || status == 204 || status == 304;
+}
 
 }  // namespace
 
@@ -105,8 +109,9 @@ std::string http_date(std::chrono::system_clock::time_point when) {
   static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                             "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
   char buffer[40];
-  std::snprintf(buffer, sizeof buffer, "%s, %02d %s %04d %02d:%02d:%02d GMT", kDays[utc.tm_wday % 7], utc.tm_mday,
-                kMonths[utc.tm_mon % 12], utc.tm_year + 1900, utc.tm_hour, utc.tm_min, utc.tm_sec);
+  std::snprintf(buffer, sizeof buffer, "%s, %02d %s %04d %02d:%02d:%02d GMT", kDays[utc.tm_wday % 7],
+                utc.tm_mday, kMonths[utc.tm_mon % 12], utc.tm_year + 1900, utc.tm_hour, utc.tm_min,
+                utc.tm_sec);
   return buffer;
 }
 

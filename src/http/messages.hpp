@@ -22,9 +22,9 @@ HttpRequest to_http_request(BeastRequest&& message);
 
 /// What the session decided about the connection before building the response.
 struct ResponseContext {
-  unsigned version = 11;  ///< HTTP version of the request (10 or 11)
-  bool head = false;      ///< request method was HEAD
-  bool keep_alive = true; ///< false: send `Connection: close` and close after writing
+  unsigned version = 11;   ///< HTTP version of the request (10 or 11)
+  bool head = false;       ///< request method was HEAD
+  bool keep_alive = true;  ///< false: send `Connection: close` and close after writing
 };
 
 /// Builds the wire response: status, the handler's headers, a Date header if

@@ -96,9 +96,11 @@ BodyKind check_body_type(const HttpRequest& request, bool form_allowed) {
   if (is_json_type(type)) return BodyKind::fhir_json;
   if (form_allowed && type == "application/x-www-form-urlencoded") return BodyKind::form;
   if (is_xml_type(type)) {
-    throw core::unsupported_media_type("XML bodies are not supported by this server; send application/fhir+json");
+    throw core::unsupported_media_type(
+        "XML bodies are not supported by this server; send application/fhir+json");
   }
-  throw core::unsupported_media_type("Content-Type '" + *ct + "' is not supported; send application/fhir+json");
+  throw core::unsupported_media_type("Content-Type '" + *ct +
+                                     "' is not supported; send application/fhir+json");
 }
 
 bool wants_pretty(const std::vector<service::Param>& params) {

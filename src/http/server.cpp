@@ -119,7 +119,8 @@ void Server::start() {
   {
     std::lock_guard lock(impl.mutex);
     // A Server runs once: its io_context and pool are not restartable.
-    if (impl.started || impl.stopping) throw std::logic_error("http::Server::start called twice or after stop");
+    if (impl.started || impl.stopping)
+      throw std::logic_error("http::Server::start called twice or after stop");
     impl.started = true;
   }
   const unsigned io_threads = impl.config.threads.io == 0 ? 1U : impl.config.threads.io;
@@ -129,7 +130,8 @@ void Server::start() {
 
   impl.io.emplace(static_cast<int>(io_threads));
   impl.workers.emplace(worker_count(impl.config));
-  impl.state = std::make_shared<ServerState>(impl.handler, impl.config.limits, impl.workers->get_executor(), tls);
+  impl.state =
+      std::make_shared<ServerState>(impl.handler, impl.config.limits, impl.workers->get_executor(), tls);
 
   // Bind both before running anything: a port in use fails start() cleanly.
   if (impl.config.http.enabled) {
@@ -172,8 +174,12 @@ void Server::wait() {
   impl_->stopped_changed.wait(lock, [this] { return impl_->stopped; });
 }
 
-std::uint16_t Server::http_port() const { return impl_->http_port; }
+std::uint16_t Server::http_port() const {
+  return impl_->http_port;
+}
 
-std::uint16_t Server::https_port() const { return impl_->https_port; }
+std::uint16_t Server::https_port() const {
+  return impl_->https_port;
+}
 
 }  // namespace carnet::http

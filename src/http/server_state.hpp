@@ -53,8 +53,8 @@ class ConnectionSlot {
 /// still finds it alive).
 class ServerState {
  public:
-  ServerState(Handler handler, const config::LimitsConfig& limits,
-              asio::thread_pool::executor_type workers, std::shared_ptr<ssl::context> tls)
+  ServerState(Handler handler, const config::LimitsConfig& limits, asio::thread_pool::executor_type workers,
+              std::shared_ptr<ssl::context> tls)
       : handler_(std::move(handler)), limits_(limits), workers_(workers), tls_(std::move(tls)) {}
 
   const Handler& handler() const noexcept { return handler_; }

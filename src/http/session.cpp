@@ -139,10 +139,9 @@ class Session final : public SessionControl, public std::enable_shared_from_this
     if (buffer_.size() > 0) return start_read();  // the client already sent the next request
     phase_ = Phase::idle;
     arm(state_->limits().idle_timeout_seconds);
-    stream_.async_read_some(buffer_.prepare(kFirstReadBytes),
-                            [self = this->shared_from_this()](error_code ec, std::size_t n) {
-                              self->on_first_bytes(ec, n);
-                            });
+    stream_.async_read_some(
+        buffer_.prepare(kFirstReadBytes),
+        [self = this->shared_from_this()](error_code ec, std::size_t n) { self->on_first_bytes(ec, n); });
   }
 
   void on_first_bytes(error_code ec, std::size_t bytes) {
@@ -166,8 +165,9 @@ class Session final : public SessionControl, public std::enable_shared_from_this
     // One deadline for header, 100-continue and body: a slow-drip client
     // cannot stretch a request by trickling bytes.
     arm(limits.read_timeout_seconds);
-    bhttp::async_read_header(stream_, buffer_, *parser_,
-                             [self = this->shared_from_this()](error_code e, std::size_t) { self->on_header(e); });
+    bhttp::async_read_header(
+        stream_, buffer_, *parser_,
+        [self = this->shared_from_this()](error_code e, std::size_t) { self->on_header(e); });
   }
 
   void on_header(error_code ec) {
@@ -177,34 +177,39 @@ class Session final : public SessionControl, public std::enable_shared_from_this
     if (!parser_->is_done() && message.version() >= 11 &&
         beast::iequals(message[bhttp::field::expect], "100-continue")) {
       continue_.emplace(bhttp::status::continue_, message.version());
-      return bhttp::async_write(stream_, *continue_, [self = this->shared_from_this()](error_code e, std::size_t) {
-        self->continue_.reset();
-        if (e) {
-          self->debug("writing 100 Continue failed", e);
-          return self->close_now();
-        }
-        self->read_body();
-      });
+      return bhttp::async_write(stream_, *continue_,
+                                [self = this->shared_from_this()](error_code e, std::size_t) {
+                                  self->continue_.reset();
+                                  if (e) {
+                                    self->debug("writing 100 Continue failed", e);
+                                    return self->close_now();
+                                  }
+                                  self->read_body();
+                                });
     }
     read_body();
   }
 
   void read_body() {
-    bhttp::async_read(stream_, buffer_, *parser_, [self = this->shared_from_this()](error_code e, std::size_t) {
-      if (e) return self->on_read_error(e);
-      const bool head = self->parser_->get().method() == bhttp::verb::head;
-      const unsigned version = self->parser_->get().version();
-      const bool keep_alive = self->parser_->get().keep_alive();
-      self->dispatch(to_http_request(self->parser_->release()), ResponseContext{version, head, keep_alive});
-    });
+    bhttp::async_read(stream_, buffer_, *parser_,
+                      [self = this->shared_from_this()](error_code e, std::size_t) {
+                        if (e) return self->on_read_error(e);
+                        const bool head = self->parser_->get().method() == bhttp::verb::head;
+                        const unsigned version = self->parser_->get().version();
+                        const bool keep_alive = self->parser_->get().keep_alive();
+                        self->dispatch(to_http_request(self->parser_->release()),
+                                       ResponseContext{version, head, keep_alive});
+                      });
   }
 
   void on_read_error(const error_code& ec) {
     if (ec == bhttp::error::body_limit) {
-      return reject(413, "request body exceeds " + std::to_string(state_->limits().max_body_bytes) + " bytes");
+      return reject(413,
+                    "request body exceeds " + std::to_string(state_->limits().max_body_bytes) + " bytes");
     }
     if (ec == bhttp::error::header_limit) {
-      return reject(431, "request header exceeds " + std::to_string(state_->limits().max_header_bytes) + " bytes");
+      return reject(431,
+                    "request header exceeds " + std::to_string(state_->limits().max_header_bytes) + " bytes");
     }
     if (ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message || !is_http_error(ec)) {
       // Timeout (the stream already closed the socket), the client leaving,
@@ -241,13 +246,13 @@ class Session final : public SessionControl, public std::enable_shared_from_this
     path_ = std::string(path_of(request.target));
     // Handlers block on the database: never run them on an I/O thread. The
     // answer comes back through the session's strand.
-    asio::post(state_->workers(), [self = this->shared_from_this(), request = std::move(request),
-                                   strand = executor_]() mutable {
-      HttpResponse response = call_handler(self->state_->handler(), std::move(request));
-      asio::post(strand, [self = std::move(self), response = std::move(response)]() mutable {
-        self->on_response(std::move(response));
-      });
-    });
+    asio::post(state_->workers(),
+               [self = this->shared_from_this(), request = std::move(request), strand = executor_]() mutable {
+                 HttpResponse response = call_handler(self->state_->handler(), std::move(request));
+                 asio::post(strand, [self = std::move(self), response = std::move(response)]() mutable {
+                   self->on_response(std::move(response));
+                 });
+               });
   }
 
   void on_response(HttpResponse&& response) {

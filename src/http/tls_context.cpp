@@ -56,7 +56,8 @@ std::shared_ptr<ssl::context> make_tls_context(const std::filesystem::path& cert
   try {
     context->use_private_key_file(private_key.string(), ssl::context::pem);
   } catch (const boost::system::system_error& e) {
-    throw std::runtime_error("TLS: cannot load private key " + private_key.string() + ": " + e.code().message());
+    throw std::runtime_error("TLS: cannot load private key " + private_key.string() + ": " +
+                             e.code().message());
   }
   if (SSL_CTX_check_private_key(native) != 1) {
     throw std::runtime_error("TLS: private key " + private_key.string() + " does not match certificate " +

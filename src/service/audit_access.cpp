@@ -27,9 +27,9 @@ Reply FhirService::search_audit(const Request& r, Context&) {
   const auto& in = r.interaction;
   for (const auto& [name, value] : in.params) {
     if (name != "_count" && name != kCursorParam && name != "_format" && name != "_pretty") {
-      throw core::Error(400, {core::Issue{core::Severity::error, "not-supported",
-                                          "Search parameter '" + name + "' is not supported on AuditEvent yet",
-                                          name}});
+      throw core::Error(
+          400, {core::Issue{core::Severity::error, "not-supported",
+                            "Search parameter '" + name + "' is not supported on AuditEvent yet", name}});
     }
   }
   auto paging = read_paging(in);
@@ -44,11 +44,14 @@ Reply FhirService::search_audit(const Request& r, Context&) {
       link_query(in, paging.before ? std::string(kCursorParam) + "=" + std::to_string(*paging.before) : "");
   bundle.link("self", self_query.empty() ? path : path + "?" + self_query);
   if (more && !rows.empty()) {
-    bundle.link("next", path + "?" + link_query(in, std::string(kCursorParam) + "=" + std::to_string(rows.back().seq)));
+    bundle.link(
+        "next",
+        path + "?" + link_query(in, std::string(kCursorParam) + "=" + std::to_string(rows.back().seq)));
   }
   for (const auto& row : rows) {
     bundle.entry(path + "/" + std::to_string(row.seq),
-                 core::to_json_text(audit::to_audit_event(row.seq, row.record)), "\"search\":{\"mode\":\"match\"}");
+                 core::to_json_text(audit::to_audit_event(row.seq, row.record)),
+                 "\"search\":{\"mode\":\"match\"}");
   }
   Reply reply;
   reply.body = bundle.finish();

@@ -26,7 +26,8 @@ Json resource_entry(const std::string& type) {
         {{{"name", "_count"}, {"type", "number"}, {"documentation", "Page size (newest first)"}}});
     return r;
   }
-  r["interaction"] = interactions({"read", "vread", "update", "delete", "history-instance", "history-type", "create"});
+  r["interaction"] =
+      interactions({"read", "vread", "update", "delete", "history-instance", "history-type", "create"});
   r["versioning"] = "versioned-update";
   r["readHistory"] = true;
   r["updateCreate"] = true;

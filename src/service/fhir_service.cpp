@@ -40,19 +40,24 @@ Reply FhirService::handle(const Request& r, Context& c) {
     case Kind::history_type:
     case Kind::history_system: return history(r, c);
     case Kind::capabilities: return capabilities(r);
-    case Kind::patch:
-      throw core::method_not_allowed("PATCH is not supported yet");
+    case Kind::patch: throw core::method_not_allowed("PATCH is not supported yet");
     case Kind::search_type:
     case Kind::search_system:
     case Kind::search_compartment:
-      throw core::Error(400, {core::Issue{core::Severity::error, "not-supported",
-                                          "Search is not supported yet (only AuditEvent can be listed)", {}}});
+      throw core::Error(400, {core::Issue{core::Severity::error,
+                                          "not-supported",
+                                          "Search is not supported yet (only AuditEvent can be listed)",
+                                          {}}});
     case Kind::batch:
-      throw core::Error(400, {core::Issue{core::Severity::error, "not-supported",
-                                          "Batch and transaction Bundles are not supported yet", {}}});
+      throw core::Error(400, {core::Issue{core::Severity::error,
+                                          "not-supported",
+                                          "Batch and transaction Bundles are not supported yet",
+                                          {}}});
     case Kind::operation:
-      throw core::Error(400, {core::Issue{core::Severity::error, "not-supported",
-                                          "Operation " + in.operation + " is not supported", {}}});
+      throw core::Error(400, {core::Issue{core::Severity::error,
+                                          "not-supported",
+                                          "Operation " + in.operation + " is not supported",
+                                          {}}});
   }
   throw core::internal("unhandled interaction kind");
 }

@@ -31,7 +31,8 @@ Reply FhirService::history(const Request& r, Context& c) {
   for (const auto& [name, value] : in.params) {
     if (name != "_count" && name != "_since" && name != "_at" && name != kCursorParam && name != "_format" &&
         name != "_pretty") {
-      throw core::invalid("Parameter '" + name + "' is not supported on history (use _count, _since, _at)", name);
+      throw core::invalid("Parameter '" + name + "' is not supported on history (use _count, _since, _at)",
+                          name);
     }
   }
   store::HistoryQuery q;
@@ -63,15 +64,15 @@ Reply FhirService::history(const Request& r, Context& c) {
   path += "/_history";
 
   BundleText bundle("history");
-  std::string self_query = link_query(in, paging.before ? std::string(kCursorParam) + "=" +
-                                                              std::to_string(*paging.before)
-                                                        : std::string());
+  std::string self_query = link_query(
+      in, paging.before ? std::string(kCursorParam) + "=" + std::to_string(*paging.before) : std::string());
   bundle.link("self", self_query.empty() ? path : path + "?" + self_query);
   bool more = versions.size() > q.count;
   if (more) versions.resize(q.count);
   if (more && !versions.empty()) {
-    bundle.link("next", path + "?" + link_query(in, std::string(kCursorParam) + "=" +
-                                                        std::to_string(versions.back().info.seq)));
+    bundle.link("next", path + "?" +
+                            link_query(in, std::string(kCursorParam) + "=" +
+                                               std::to_string(versions.back().info.seq)));
   }
   for (const auto& v : versions) {
     bundle.entry(r.base_url + "/" + v.info.type + "/" + v.info.id, v.body, entry_tail(v));

@@ -17,8 +17,8 @@ Reply version_reply(const store::StoredVersion& v) {
 
 // A read of a deleted version is 410 Gone, with an OperationOutcome naming the deletion version.
 core::Error deleted(const store::StoredVersion& v) {
-  return core::gone(v.info.type + "/" + v.info.id + " was deleted (version " + std::to_string(v.info.version) +
-                    ")");
+  return core::gone(v.info.type + "/" + v.info.id + " was deleted (version " +
+                    std::to_string(v.info.version) + ")");
 }
 
 }  // namespace

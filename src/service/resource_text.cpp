@@ -9,15 +9,17 @@ namespace carnet::service {
 core::Json parse_resource(const std::string& body, const std::string& type, const fhir::Model& model,
                           std::size_t max_depth) {
   core::Json resource = core::parse_json(body, max_depth);
-  if (!resource.is_object()) throw core::invalid_structure("The body must be a JSON object (a FHIR resource)");
+  if (!resource.is_object())
+    throw core::invalid_structure("The body must be a JSON object (a FHIR resource)");
   auto rt = resource.find("resourceType");
   if (rt == resource.end() || !rt->is_string()) {
     throw core::invalid_structure("The resource has no resourceType", "resourceType");
   }
   const auto& declared = rt->get_ref<const std::string&>();
   if (declared != type) {
-    throw core::invalid("The body's resourceType '" + declared + "' does not match the URL's type '" + type + "'",
-                        "resourceType");
+    throw core::invalid(
+        "The body's resourceType '" + declared + "' does not match the URL's type '" + type + "'",
+        "resourceType");
   }
   auto issues = model.check(resource);
   if (!issues.empty()) throw core::Error(400, std::move(issues), "resource failed structural checks");
@@ -56,7 +58,9 @@ std::string render_version(const core::Json& resource, const std::string& id, in
   return core::to_json_text(out);
 }
 
-std::string etag(int version) { return "W/\"" + std::to_string(version) + "\""; }
+std::string etag(int version) {
+  return "W/\"" + std::to_string(version) + "\"";
+}
 
 std::optional<int> parse_etag(const std::string& header, const char* header_name) {
   std::string_view v = header;

@@ -10,14 +10,18 @@ namespace carnet::service {
 
 Reply FhirService::create(const Request& r, Context& c) {
   if (r.if_none_exist) {
-    throw core::Error(400, {core::Issue{core::Severity::error, "not-supported",
-                                        "Conditional create (If-None-Exist) is not supported yet", {}}});
+    throw core::Error(400, {core::Issue{core::Severity::error,
+                                        "not-supported",
+                                        "Conditional create (If-None-Exist) is not supported yet",
+                                        {}}});
   }
   // The server assigns the id; an id in the body is ignored (R4 http.html#create).
   return write(r, c, core::new_uuid(), true);
 }
 
-Reply FhirService::update(const Request& r, Context& c) { return write(r, c, r.interaction.id, false); }
+Reply FhirService::update(const Request& r, Context& c) {
+  return write(r, c, r.interaction.id, false);
+}
 
 Reply FhirService::write(const Request& r, Context& c, std::string id, bool must_be_new) {
   const auto& in = r.interaction;
@@ -71,9 +75,9 @@ Reply FhirService::write(const Request& r, Context& c, std::string id, bool must
   if (r.prefer_return == "minimal") {
     // no body
   } else if (r.prefer_return == "OperationOutcome") {
-    reply.body = core::to_json_text(fhir::information_outcome(
-        std::string(result.created ? "Created " : "Updated ") + in.type + "/" + id + " version " +
-        std::to_string(result.stored.info.version)));
+    reply.body = core::to_json_text(
+        fhir::information_outcome(std::string(result.created ? "Created " : "Updated ") + in.type + "/" + id +
+                                  " version " + std::to_string(result.stored.info.version)));
   } else {
     reply.body = std::move(result.stored.body);
   }

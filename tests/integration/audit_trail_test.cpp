@@ -10,7 +10,9 @@ namespace {
 
 using core::Json;
 
-long long audit_rows() { return TestServer::shared().sql_scalar("SELECT count(*) FROM audit_event"); }
+long long audit_rows() {
+  return TestServer::shared().sql_scalar("SELECT count(*) FROM audit_event");
+}
 
 TEST(AuditTrail, OneEventPerRequestWhateverTheOutcome) {
   auto http = TestServer::shared().client();
@@ -21,18 +23,18 @@ TEST(AuditTrail, OneEventPerRequestWhateverTheOutcome) {
     return http.request(method, target, body.empty() ? Headers{} : fhir_json_headers(), body);
   };
   send("PUT", "/fhir/Patient/audit-p", R"({"resourceType":"Patient","id":"audit-p"})");  // 201
-  send("GET", "/fhir/Patient/audit-p");                                                // 200
-  send("GET", "/fhir/Patient/audit-p/_history/1");                                     // 200
-  send("GET", "/fhir/Patient/audit-p/_history");                                      // 200
-  send("GET", "/fhir/Patient/audit-missing");                                         // 404
-  send("POST", "/fhir/Patient", "{not json");                                          // 400
-  send("GET", "/fhir/Unknown/1");                                                     // 404
-  send("PATCH", "/fhir/Patient/audit-p", "{}");                                       // 405 / 415
-  send("DELETE", "/fhir/Patient/audit-p");                                            // 204
-  send("DELETE", "/fhir/Patient/audit-none");                                         // 404
-  send("GET", "/fhir/metadata");                                                      // 200
-  send("GET", "/fhir/AuditEvent?_count=1");                                           // 200
-  send("POST", "/fhir/AuditEvent", R"({"resourceType":"AuditEvent"})");              // 405
+  send("GET", "/fhir/Patient/audit-p");                                                  // 200
+  send("GET", "/fhir/Patient/audit-p/_history/1");                                       // 200
+  send("GET", "/fhir/Patient/audit-p/_history");                                         // 200
+  send("GET", "/fhir/Patient/audit-missing");                                            // 404
+  send("POST", "/fhir/Patient", "{not json");                                            // 400
+  send("GET", "/fhir/Unknown/1");                                                        // 404
+  send("PATCH", "/fhir/Patient/audit-p", "{}");                                          // 405 / 415
+  send("DELETE", "/fhir/Patient/audit-p");                                               // 204
+  send("DELETE", "/fhir/Patient/audit-none");                                            // 404
+  send("GET", "/fhir/metadata");                                                         // 200
+  send("GET", "/fhir/AuditEvent?_count=1");                                              // 200
+  send("POST", "/fhir/AuditEvent", R"({"resourceType":"AuditEvent"})");                  // 405
   EXPECT_EQ(audit_rows() - before, requests);
 }
 
@@ -42,11 +44,12 @@ TEST(AuditTrail, EventsDescribeTheAccess) {
                          R"({"resourceType":"Patient","id":"audit-who"})")
                 .status,
             201);
-  ASSERT_EQ(http.request("PUT", "/fhir/Observation/audit-obs", fhir_json_headers(),
-                         R"({"resourceType":"Observation","id":"audit-obs","status":"final","code":{"text":"t"},)"
-                         R"("subject":{"reference":"Patient/audit-who"}})")
-                .status,
-            201);
+  ASSERT_EQ(
+      http.request("PUT", "/fhir/Observation/audit-obs", fhir_json_headers(),
+                   R"({"resourceType":"Observation","id":"audit-obs","status":"final","code":{"text":"t"},)"
+                   R"("subject":{"reference":"Patient/audit-who"}})")
+          .status,
+      201);
   ASSERT_EQ(http.request("GET", "/fhir/Observation/audit-obs").status, 200);
   ASSERT_EQ(http.request("GET", "/fhir/Observation/audit-nope").status, 404);
 
@@ -89,14 +92,16 @@ TEST(AuditTrail, PagingWalksWithoutRepeats) {
     for (const auto& e : b["entry"]) EXPECT_TRUE(seen.insert(e["resource"]["id"].get<std::string>()).second);
     next.clear();
     for (const auto& l : b["link"])
-      if (l["relation"] == "next") next = l["url"].get<std::string>().substr(l["url"].get<std::string>().find("/fhir"));
+      if (l["relation"] == "next")
+        next = l["url"].get<std::string>().substr(l["url"].get<std::string>().find("/fhir"));
     ++pages;
   }
   EXPECT_GT(seen.size(), 50u);
 }
 
 TEST(AuditTrail, RowsAreAppendOnly) {
-  EXPECT_THROW(TestServer::shared().sql_scalar("WITH d AS (DELETE FROM audit_event RETURNING 1) SELECT count(*) FROM d"),
+  EXPECT_THROW(TestServer::shared().sql_scalar(
+                   "WITH d AS (DELETE FROM audit_event RETURNING 1) SELECT count(*) FROM d"),
                std::exception);
   EXPECT_THROW(TestServer::shared().sql_scalar(
                    "WITH u AS (UPDATE audit_event SET agent_who = 'x' RETURNING 1) SELECT count(*) FROM u"),
@@ -105,7 +110,8 @@ TEST(AuditTrail, RowsAreAppendOnly) {
 
 TEST(AuditTrail, AuditEventsCannotBeWrittenThroughTheApi) {
   auto http = TestServer::shared().client();
-  EXPECT_EQ(http.request("PUT", "/fhir/AuditEvent/1", fhir_json_headers(), R"({"resourceType":"AuditEvent","id":"1"})")
+  EXPECT_EQ(http.request("PUT", "/fhir/AuditEvent/1", fhir_json_headers(),
+                         R"({"resourceType":"AuditEvent","id":"1"})")
                 .status,
             405);
   EXPECT_EQ(http.request("DELETE", "/fhir/AuditEvent/1").status, 405);
@@ -126,11 +132,10 @@ class AuditFailure : public ::testing::Test {
         "CREATE OR REPLACE FUNCTION sabotage_audit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
         "IF NEW.entity_id = 'audit-sabotage' THEN RAISE EXCEPTION 'audit store unavailable'; END IF; "
         "RETURN NEW; END $$; "
-        "CREATE TRIGGER sabotage BEFORE INSERT ON audit_event FOR EACH ROW EXECUTE FUNCTION sabotage_audit()");
+        "CREATE TRIGGER sabotage BEFORE INSERT ON audit_event FOR EACH ROW EXECUTE FUNCTION "
+        "sabotage_audit()");
   }
-  void TearDown() override {
-    TestServer::shared().sql_exec("DROP TRIGGER sabotage ON audit_event");
-  }
+  void TearDown() override { TestServer::shared().sql_exec("DROP TRIGGER sabotage ON audit_event"); }
 };
 
 TEST_F(AuditFailure, WriteIsRolledBackAndAnswered503) {
@@ -142,7 +147,8 @@ TEST_F(AuditFailure, WriteIsRolledBackAndAnswered503) {
   EXPECT_EQ(TestServer::shared().sql_scalar(
                 "SELECT count(*) FROM resource_version WHERE res_id = 'audit-sabotage'"),
             0);
-  EXPECT_EQ(TestServer::shared().sql_scalar("SELECT count(*) FROM resource WHERE res_id = 'audit-sabotage'"), 0);
+  EXPECT_EQ(TestServer::shared().sql_scalar("SELECT count(*) FROM resource WHERE res_id = 'audit-sabotage'"),
+            0);
 }
 
 TEST_F(AuditFailure, ReadIsNotAnsweredWithoutItsAuditRecord) {

@@ -51,7 +51,8 @@ TEST(Concurrency, WithoutIfMatchNoUpdateIsLost) {
     clients.emplace_back([&, c] {
       auto http = server.client();
       for (int i = 0; i < kEach; ++i) {
-        int s = http.request("PUT", "/fhir/Basic/" + id, fhir_json_headers(), basic(id, std::to_string(c * 100 + i)))
+        int s = http.request("PUT", "/fhir/Basic/" + id, fhir_json_headers(),
+                             basic(id, std::to_string(c * 100 + i)))
                     .status;
         if (s != 200 && s != 201) ++failures;
       }

@@ -24,7 +24,8 @@ std::string read_file(const std::filesystem::path& p) {
 
 std::vector<std::filesystem::path> example_files() {
   std::vector<std::filesystem::path> files;
-  for (const auto& e : std::filesystem::directory_iterator(std::filesystem::path(CARNET_FIXTURES_DIR) / "examples")) {
+  for (const auto& e :
+       std::filesystem::directory_iterator(std::filesystem::path(CARNET_FIXTURES_DIR) / "examples")) {
     if (e.path().extension() == ".json") files.push_back(e.path());
   }
   std::sort(files.begin(), files.end());
@@ -50,12 +51,14 @@ TEST(OfficialExamples, EveryExampleRoundTripsExceptMeta) {
     std::string url = "/fhir/" + type + "/" + id;
     auto put = http.request("PUT", url, fhir_json_headers(), text);
     if (type == "AuditEvent") {
-      if (put.status != 405) failures.push_back(file.filename().string() + ": expected 405, got " + std::to_string(put.status));
+      if (put.status != 405)
+        failures.push_back(file.filename().string() + ": expected 405, got " + std::to_string(put.status));
       ++refused;
       continue;
     }
     if (put.status != 201 && put.status != 200) {
-      failures.push_back(file.filename().string() + ": PUT " + std::to_string(put.status) + " " + put.body.substr(0, 300));
+      failures.push_back(file.filename().string() + ": PUT " + std::to_string(put.status) + " " +
+                         put.body.substr(0, 300));
       continue;
     }
     auto get = http.request("GET", url);
@@ -72,7 +75,8 @@ TEST(OfficialExamples, EveryExampleRoundTripsExceptMeta) {
     if (sent.contains("meta")) {
       for (auto it = sent["meta"].begin(); it != sent["meta"].end(); ++it) {
         if (it.key() == "versionId" || it.key() == "lastUpdated") continue;
-        if (back["meta"][it.key()] != it.value()) failures.push_back(file.filename().string() + ": meta." + it.key() + " lost");
+        if (back["meta"][it.key()] != it.value())
+          failures.push_back(file.filename().string() + ": meta." + it.key() + " lost");
       }
     }
     ++stored;

@@ -20,7 +20,9 @@ struct BadCase {
   const char* issue_code;
 };
 
-void PrintTo(const BadCase& c, std::ostream* os) { *os << c.name; }
+void PrintTo(const BadCase& c, std::ostream* os) {
+  *os << c.name;
+}
 
 std::string deep_json(int depth) {
   std::string s = R"({"resourceType":"Basic","id":"bad-deep","code":)";
@@ -52,30 +54,38 @@ const char* kJson = "application/fhir+json";
 INSTANTIATE_TEST_SUITE_P(
     Cases, RestBadInput,
     ::testing::Values(
-        BadCase{"InvalidJson", "POST", "/fhir/Patient", kJson, R"({"resourceType":"Patient",)", 400, "structure"},
+        BadCase{"InvalidJson", "POST", "/fhir/Patient", kJson, R"({"resourceType":"Patient",)", 400,
+                "structure"},
         BadCase{"EmptyBody", "POST", "/fhir/Patient", kJson, "", 400, "structure"},
         BadCase{"NotAnObject", "POST", "/fhir/Patient", kJson, "[1,2]", 400, "structure"},
         BadCase{"DuplicateKey", "POST", "/fhir/Patient", kJson,
                 R"({"resourceType":"Patient","active":true,"active":false})", 400, "structure"},
-        BadCase{"UnknownType", "POST", "/fhir/Patientx", kJson, R"({"resourceType":"Patientx"})", 404, "not-found"},
+        BadCase{"UnknownType", "POST", "/fhir/Patientx", kJson, R"({"resourceType":"Patientx"})", 404,
+                "not-found"},
         BadCase{"UnknownTypeRead", "GET", "/fhir/Foo/1", "", "", 404, "not-found"},
-        BadCase{"TypeMismatch", "POST", "/fhir/Patient", kJson, R"({"resourceType":"Observation"})", 400, "invalid"},
-        BadCase{"BadIdSyntax", "PUT", "/fhir/Patient/bad_id!", kJson, R"({"resourceType":"Patient","id":"bad_id!"})",
+        BadCase{"TypeMismatch", "POST", "/fhir/Patient", kJson, R"({"resourceType":"Observation"})", 400,
+                "invalid"},
+        BadCase{"BadIdSyntax", "PUT", "/fhir/Patient/bad_id!", kJson,
+                R"({"resourceType":"Patient","id":"bad_id!"})", 400, "invalid"},
+        BadCase{"IdTooLong", "GET",
+                "/fhir/Patient/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "", "",
                 400, "invalid"},
-        BadCase{"IdTooLong", "GET", "/fhir/Patient/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "", "", 400, "invalid"},
-        BadCase{"BodyIdDiffers", "PUT", "/fhir/Patient/bad-a", kJson, R"({"resourceType":"Patient","id":"bad-b"})",
-                400, "invalid"},
-        BadCase{"BodyIdMissing", "PUT", "/fhir/Patient/bad-a", kJson, R"({"resourceType":"Patient"})", 400, "invalid"},
-        BadCase{"XmlBody", "POST", "/fhir/Patient", "application/fhir+xml", "<Patient/>", 415, "not-supported"},
+        BadCase{"BodyIdDiffers", "PUT", "/fhir/Patient/bad-a", kJson,
+                R"({"resourceType":"Patient","id":"bad-b"})", 400, "invalid"},
+        BadCase{"BodyIdMissing", "PUT", "/fhir/Patient/bad-a", kJson, R"({"resourceType":"Patient"})", 400,
+                "invalid"},
+        BadCase{"XmlBody", "POST", "/fhir/Patient", "application/fhir+xml", "<Patient/>", 415,
+                "not-supported"},
         BadCase{"TextBody", "POST", "/fhir/Patient", "text/plain", "hello", 415, "not-supported"},
-        BadCase{"NoContentType", "POST", "/fhir/Patient", "", R"({"resourceType":"Patient"})", 415, "not-supported"},
+        BadCase{"NoContentType", "POST", "/fhir/Patient", "", R"({"resourceType":"Patient"})", 415,
+                "not-supported"},
         BadCase{"TooDeep", "PUT", "/fhir/Basic/bad-deep", kJson, deep_json(80), 400, "structure"},
-        BadCase{"UnknownElement", "POST", "/fhir/Patient", kJson, R"({"resourceType":"Patient","nickname":"x"})", 400,
-                "structure"},
+        BadCase{"UnknownElement", "POST", "/fhir/Patient", kJson,
+                R"({"resourceType":"Patient","nickname":"x"})", 400, "structure"},
         BadCase{"IntegerAsDecimal", "POST", "/fhir/Patient", kJson,
                 R"({"resourceType":"Patient","multipleBirthInteger":1.5})", 400, "value"},
-        BadCase{"StringAsNumber", "POST", "/fhir/Patient", kJson, R"({"resourceType":"Patient","gender":3})", 400,
-                "structure"},
+        BadCase{"StringAsNumber", "POST", "/fhir/Patient", kJson, R"({"resourceType":"Patient","gender":3})",
+                400, "structure"},
         BadCase{"MethodOnType", "DELETE", "/fhir/Patient", "", "", 405, "not-supported"},
         BadCase{"MethodOnInstance", "POST", "/fhir/Patient/bad-a", kJson, "{}", 405, "not-supported"},
         BadCase{"WriteAuditEvent", "POST", "/fhir/AuditEvent", kJson, R"({"resourceType":"AuditEvent"})", 405,
@@ -96,7 +106,8 @@ TEST(RestBadInputHeaders, MalformedIfMatchIs400) {
 
 TEST(RestBadInputHeaders, BodyOverTheLimitIs413) {
   auto http = TestServer::shared().client();
-  std::string huge = R"({"resourceType":"Basic","id":"bad-big","code":{"text":")" + std::string(17 << 20, 'x') + "\"}}";
+  std::string huge =
+      R"({"resourceType":"Basic","id":"bad-big","code":{"text":")" + std::string(17 << 20, 'x') + "\"}}";
   auto r = http.request("PUT", "/fhir/Basic/bad-big", fhir_json_headers(), huge);
   EXPECT_EQ(r.status, 413);
   EXPECT_EQ(core::parse_json(r.body)["issue"][0]["code"], "too-costly");

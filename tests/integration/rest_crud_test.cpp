@@ -9,7 +9,9 @@ namespace {
 
 using core::Json;
 
-Json body_of(const Response& r) { return core::parse_json(r.body); }
+Json body_of(const Response& r) {
+  return core::parse_json(r.body);
+}
 
 std::string patient(const std::string& id, const std::string& family) {
   return R"({"resourceType":"Patient","id":")" + id + R"(","name":[{"family":")" + family + R"("}]})";
@@ -44,7 +46,8 @@ TEST_F(RestCrud, CreateAssignsIdAndAnswers201WithHeaders) {
 TEST_F(RestCrud, UpdateCreatesThenVersionsAndVreadKeepsOldVersions) {
   auto first = http.request("PUT", "/fhir/Patient/crud-upd", fhir_json_headers(), patient("crud-upd", "One"));
   ASSERT_EQ(first.status, 201) << first.body;
-  auto second = http.request("PUT", "/fhir/Patient/crud-upd", fhir_json_headers(), patient("crud-upd", "Two"));
+  auto second =
+      http.request("PUT", "/fhir/Patient/crud-upd", fhir_json_headers(), patient("crud-upd", "Two"));
   ASSERT_EQ(second.status, 200) << second.body;
   EXPECT_EQ(*second.header("etag"), "W/\"2\"");
   EXPECT_EQ(body_of(second)["meta"]["versionId"], "2");
@@ -58,7 +61,9 @@ TEST_F(RestCrud, UpdateCreatesThenVersionsAndVreadKeepsOldVersions) {
 }
 
 TEST_F(RestCrud, IfMatchStaleIs412AndCurrentSucceeds) {
-  ASSERT_EQ(http.request("PUT", "/fhir/Patient/crud-ifm", fhir_json_headers(), patient("crud-ifm", "A")).status, 201);
+  ASSERT_EQ(
+      http.request("PUT", "/fhir/Patient/crud-ifm", fhir_json_headers(), patient("crud-ifm", "A")).status,
+      201);
   auto h = fhir_json_headers();
   h.emplace_back("If-Match", "W/\"7\"");
   auto stale = http.request("PUT", "/fhir/Patient/crud-ifm", h, patient("crud-ifm", "B"));
@@ -71,7 +76,9 @@ TEST_F(RestCrud, IfMatchStaleIs412AndCurrentSucceeds) {
 }
 
 TEST_F(RestCrud, DeleteIsLogicalReadIsGoneHistoryKeepsIt) {
-  ASSERT_EQ(http.request("PUT", "/fhir/Patient/crud-del", fhir_json_headers(), patient("crud-del", "X")).status, 201);
+  ASSERT_EQ(
+      http.request("PUT", "/fhir/Patient/crud-del", fhir_json_headers(), patient("crud-del", "X")).status,
+      201);
   auto del = http.request("DELETE", "/fhir/Patient/crud-del");
   EXPECT_EQ(del.status, 204);
   EXPECT_EQ(*del.header("etag"), "W/\"2\"");
@@ -101,7 +108,9 @@ TEST_F(RestCrud, ReadOfUnknownIsNotFoundWithOutcome) {
 }
 
 TEST_F(RestCrud, ConditionalReadAnswers304) {
-  ASSERT_EQ(http.request("PUT", "/fhir/Patient/crud-304", fhir_json_headers(), patient("crud-304", "C")).status, 201);
+  ASSERT_EQ(
+      http.request("PUT", "/fhir/Patient/crud-304", fhir_json_headers(), patient("crud-304", "C")).status,
+      201);
   auto r = http.request("GET", "/fhir/Patient/crud-304", {{"If-None-Match", "W/\"1\""}});
   EXPECT_EQ(r.status, 304);
   EXPECT_TRUE(r.body.empty());
@@ -134,7 +143,9 @@ TEST_F(RestCrud, PreferReturnMinimalAndOperationOutcome) {
 }
 
 TEST_F(RestCrud, PrettyAndFormatNegotiation) {
-  ASSERT_EQ(http.request("PUT", "/fhir/Patient/crud-fmt", fhir_json_headers(), patient("crud-fmt", "F")).status, 201);
+  ASSERT_EQ(
+      http.request("PUT", "/fhir/Patient/crud-fmt", fhir_json_headers(), patient("crud-fmt", "F")).status,
+      201);
   auto pretty = http.request("GET", "/fhir/Patient/crud-fmt?_pretty=true");
   EXPECT_NE(pretty.body.find("\n  \"id\": \"crud-fmt\""), std::string::npos) << pretty.body;
   EXPECT_EQ(http.request("GET", "/fhir/Patient/crud-fmt", {{"Accept", "application/json"}}).status, 200);
@@ -176,7 +187,8 @@ namespace {
 
 TEST(RestDetails, PostedPatientIsInItsOwnCompartmentUnderItsAssignedId) {
   auto http = TestServer::shared().client();
-  auto r = http.request("POST", "/fhir/Patient", fhir_json_headers(), R"({"resourceType":"Patient","id":"ignored"})");
+  auto r = http.request("POST", "/fhir/Patient", fhir_json_headers(),
+                        R"({"resourceType":"Patient","id":"ignored"})");
   ASSERT_EQ(r.status, 201);
   std::string id = core::parse_json(r.body)["id"];
   EXPECT_EQ(TestServer::shared().sql_scalar("SELECT count(*) FROM resource_version WHERE res_id = '" + id +
@@ -216,7 +228,8 @@ TEST(RestDetails, MethodNotAllowedListsAllowedMethods) {
   auto audit = http.request("PUT", "/fhir/AuditEvent/1", fhir_json_headers(), "{}");
   EXPECT_EQ(audit.status, 405);
   EXPECT_EQ(*audit.header("allow"), "GET, HEAD");
-  auto patch = http.request("PATCH", "/fhir/Patient/x", {{"Content-Type", "application/json-patch+json"}}, "[]");
+  auto patch =
+      http.request("PATCH", "/fhir/Patient/x", {{"Content-Type", "application/json-patch+json"}}, "[]");
   EXPECT_EQ(patch.status, 405);
 }
 
@@ -228,9 +241,10 @@ TEST(RestDetails, DeleteWithIfMatchOfUnknownIdIs404AndDeletionKeepsPatient) {
                 .status,
             201);
   ASSERT_EQ(http.request("DELETE", "/fhir/Patient/det-pat").status, 204);
-  EXPECT_EQ(TestServer::shared().sql_scalar(
-                "SELECT count(*) FROM resource_version WHERE res_id = 'det-pat' AND patient = 'Patient/det-pat'"),
-            2);
+  EXPECT_EQ(
+      TestServer::shared().sql_scalar(
+          "SELECT count(*) FROM resource_version WHERE res_id = 'det-pat' AND patient = 'Patient/det-pat'"),
+      2);
 }
 
 TEST(RestDetails, FormatWithUnencodedPlusIsJson) {

@@ -13,7 +13,9 @@ namespace {
 
 using core::Json;
 
-Json body_of(const Response& r) { return core::parse_json(r.body); }
+Json body_of(const Response& r) {
+  return core::parse_json(r.body);
+}
 
 std::string path_of(const std::string& url) {
   auto pos = url.find("/fhir");
@@ -94,7 +96,9 @@ TEST(RestHistory, TypeAndSystemHistoryIncludeNewChanges) {
   EXPECT_EQ(type["entry"][0]["resource"]["id"], "hist-type");
   auto system = body_of(http.request("GET", "/fhir/_history?_count=1"));
   ASSERT_EQ(system["entry"].size(), 1u);
-  EXPECT_EQ(system["entry"][0]["fullUrl"].get<std::string>().find("/fhir/Basic/hist-type") != std::string::npos, true);
+  EXPECT_EQ(
+      system["entry"][0]["fullUrl"].get<std::string>().find("/fhir/Basic/hist-type") != std::string::npos,
+      true);
 }
 
 }  // namespace

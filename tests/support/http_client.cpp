@@ -116,7 +116,8 @@ struct HttpClient::Impl {
   }
 };
 
-HttpClient::HttpClient(std::string host, std::uint16_t port, ClientOptions options) : impl_(std::make_unique<Impl>()) {
+HttpClient::HttpClient(std::string host, std::uint16_t port, ClientOptions options)
+    : impl_(std::make_unique<Impl>()) {
   Impl& impl = *impl_;
   impl.host = std::move(host);
   impl.options = std::move(options);
@@ -134,13 +135,14 @@ HttpClient::HttpClient(std::string host, std::uint16_t port, ClientOptions optio
   } else {
     impl.plain.emplace(impl.io);
   }
-  impl.check(impl.run([&](auto handler) { impl.lowest().async_connect(endpoints, [handler](error_code ec, auto&&) {
-               handler(ec);
-             }); }),
+  impl.check(impl.run([&](auto handler) {
+    impl.lowest().async_connect(endpoints, [handler](error_code ec, auto&&) { handler(ec); });
+  }),
              "connect");
   if (impl.secure) {
-    impl.check(impl.run([&](auto handler) { impl.secure->async_handshake(ssl::stream_base::client, handler); }),
-               "TLS handshake");
+    impl.check(
+        impl.run([&](auto handler) { impl.secure->async_handshake(ssl::stream_base::client, handler); }),
+        "TLS handshake");
   }
 }
 
@@ -181,8 +183,8 @@ Response HttpClient::request(std::string_view method, std::string_view target, c
 void HttpClient::send_raw(std::string_view bytes) {
   Impl& impl = *impl_;
   impl.check(impl.run([&](auto handler) {
-               impl.with_stream([&](auto& stream) { asio::async_write(stream, asio::buffer(bytes), handler); });
-             }),
+    impl.with_stream([&](auto& stream) { asio::async_write(stream, asio::buffer(bytes), handler); });
+  }),
              "write");
 }
 
@@ -191,13 +193,14 @@ Response HttpClient::read_response() {
   bhttp::response_parser<bhttp::string_body> parser;
   parser.body_limit(std::uint64_t{1} << 30);
   impl.check(impl.run([&](auto handler) {
-               impl.with_stream([&](auto& stream) { bhttp::async_read(stream, impl.buffer, parser, handler); });
-             }),
+    impl.with_stream([&](auto& stream) { bhttp::async_read(stream, impl.buffer, parser, handler); });
+  }),
              "read");
   auto message = parser.release();
   Response response;
   response.status = static_cast<int>(message.result_int());
-  for (const auto& field : message) response.headers.emplace_back(lower(field.name_string()), std::string(field.value()));
+  for (const auto& field : message)
+    response.headers.emplace_back(lower(field.name_string()), std::string(field.value()));
   response.body = std::move(message.body());
   return response;
 }

@@ -29,7 +29,7 @@ using Headers = std::vector<std::pair<std::string, std::string>>;
 /// One response as received.
 struct Response {
   int status = 0;
-  Headers headers;   ///< lower-case names, in order, duplicates kept
+  Headers headers;  ///< lower-case names, in order, duplicates kept
   std::string body;
 
   /// First value of `name` (any case), or nullptr.
@@ -38,15 +38,15 @@ struct Response {
 
 /// Which TLS versions the client offers.
 enum class TlsVersion {
-  any,      ///< whatever OpenSSL negotiates (1.2 or 1.3)
-  tls1_1,   ///< TLS 1.1 only (security level 0, so OpenSSL 3 really offers it)
-  tls1_2,   ///< TLS 1.2 only
-  tls1_3,   ///< TLS 1.3 only
+  any,     ///< whatever OpenSSL negotiates (1.2 or 1.3)
+  tls1_1,  ///< TLS 1.1 only (security level 0, so OpenSSL 3 really offers it)
+  tls1_2,  ///< TLS 1.2 only
+  tls1_3,  ///< TLS 1.3 only
 };
 
 /// How to connect.
 struct ClientOptions {
-  bool tls = false;                       ///< HTTPS
+  bool tls = false;  ///< HTTPS
   TlsVersion tls_version = TlsVersion::any;
   /// PEM file to verify the server certificate against, with host name
   /// "localhost"; empty = no verification (self-signed test certificates).

@@ -36,16 +36,26 @@ TestServer& TestServer::shared() {
   return *server;
 }
 
-std::uint16_t TestServer::http_port() const { return impl_->instance->http_port(); }
-std::uint16_t TestServer::https_port() const { return impl_->instance->https_port(); }
-HttpClient TestServer::client() const { return HttpClient("127.0.0.1", http_port()); }
+std::uint16_t TestServer::http_port() const {
+  return impl_->instance->http_port();
+}
+std::uint16_t TestServer::https_port() const {
+  return impl_->instance->https_port();
+}
+HttpClient TestServer::client() const {
+  return HttpClient("127.0.0.1", http_port());
+}
 HttpClient TestServer::tls_client() const {
   ClientOptions options;
   options.tls = true;
   return HttpClient("127.0.0.1", https_port(), options);
 }
-std::shared_ptr<const fhir::Model> TestServer::model() const { return impl_->model; }
-const std::string& TestServer::database_url() const { return impl_->cluster.url(); }
+std::shared_ptr<const fhir::Model> TestServer::model() const {
+  return impl_->model;
+}
+const std::string& TestServer::database_url() const {
+  return impl_->cluster.url();
+}
 
 long long TestServer::sql_scalar(const std::string& query) const {
   pqxx::connection conn(impl_->cluster.url());
@@ -59,6 +69,8 @@ void TestServer::sql_exec(const std::string& sql) const {
   tx.exec(sql);
 }
 
-Headers fhir_json_headers() { return {{"Content-Type", "application/fhir+json"}, {"Accept", "application/fhir+json"}}; }
+Headers fhir_json_headers() {
+  return {{"Content-Type", "application/fhir+json"}, {"Accept", "application/fhir+json"}};
+}
 
 }  // namespace carnet::testing

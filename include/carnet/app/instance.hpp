@@ -38,5 +38,4 @@ class Instance {
   std::unique_ptr<Parts> parts_;
 };
 
-
 }  // namespace carnet::app

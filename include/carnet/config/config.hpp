@@ -13,9 +13,9 @@ namespace carnet::config {
 
 /// A plain-HTTP or HTTPS listener.
 struct ListenerConfig {
-  bool enabled = true;            ///< open this listener at all
-  std::string host = "127.0.0.1"; ///< address to bind (IPv4 or IPv6 literal)
-  std::uint16_t port = 8080;      ///< 0 = an ephemeral port (tests)
+  bool enabled = true;             ///< open this listener at all
+  std::string host = "127.0.0.1";  ///< address to bind (IPv4 or IPv6 literal)
+  std::uint16_t port = 8080;       ///< 0 = an ephemeral port (tests)
 };
 
 /// TLS material for the HTTPS listener.
@@ -29,23 +29,24 @@ struct TlsConfig {
 /// HTTP limits (safe defaults; every one is enforced per connection/request).
 struct LimitsConfig {
   std::size_t max_body_bytes = 16 * 1024 * 1024;  ///< larger bodies → 413
-  std::size_t max_header_bytes = 16 * 1024;      ///< request line + headers; larger → 431
-  std::size_t max_json_depth = 64;               ///< deeper JSON nesting → 400
-  unsigned read_timeout_seconds = 30;            ///< to receive a whole request once it started
-  unsigned idle_timeout_seconds = 60;            ///< keep-alive connection with no request
-  std::size_t max_connections = 1024;            ///< further connections are closed at accept
+  std::size_t max_header_bytes = 16 * 1024;       ///< request line + headers; larger → 431
+  std::size_t max_json_depth = 64;                ///< deeper JSON nesting → 400
+  unsigned read_timeout_seconds = 30;             ///< to receive a whole request once it started
+  unsigned idle_timeout_seconds = 60;             ///< keep-alive connection with no request
+  std::size_t max_connections = 1024;             ///< further connections are closed at accept
 };
 
 /// Threads.
 struct ThreadsConfig {
-  unsigned io = 1;       ///< Asio I/O threads (sockets, TLS, parsing)
-  unsigned workers = 0;  ///< threads for blocking work (database, audit commits); 0 = max(64, 4 × database.pool_size)
+  unsigned io = 1;  ///< Asio I/O threads (sockets, TLS, parsing)
+  unsigned workers =
+      0;  ///< threads for blocking work (database, audit commits); 0 = max(64, 4 × database.pool_size)
 };
 
 /// The private PostgreSQL cluster used when `database.url` is empty.
 struct EmbeddedDatabaseConfig {
-  std::uint16_t port = 54329;   ///< loopback port of the embedded cluster
-  std::filesystem::path bin_dir; ///< PostgreSQL binaries; empty = newest /usr/lib/postgresql/*/bin
+  std::uint16_t port = 54329;     ///< loopback port of the embedded cluster
+  std::filesystem::path bin_dir;  ///< PostgreSQL binaries; empty = newest /usr/lib/postgresql/*/bin
 };
 
 /// Database.
@@ -65,16 +66,16 @@ struct ServerConfig {
   /// Public base URL used in Location, fullUrl and paging links; empty = derived
   /// from the request's Host header and scheme, plus "/fhir".
   std::string base_url;
-  std::filesystem::path data_dir = "var";  ///< embedded cluster, dev certificate
+  std::filesystem::path data_dir = "var";         ///< embedded cluster, dev certificate
   std::filesystem::path schemas_dir = "schemas";  ///< FHIR definitions loaded at start
-  std::string log_level = "info";  ///< trace, debug, info, warn, error, critical, off
+  std::string log_level = "info";                 ///< trace, debug, info, warn, error, critical, off
 };
 
 /// The whole configuration.
 struct Config {
   ServerConfig server;
-  ListenerConfig http;                                           ///< plain HTTP, default 8080
-  ListenerConfig https{true, "127.0.0.1", 8443};                 ///< TLS, default 8443
+  ListenerConfig http;                            ///< plain HTTP, default 8080
+  ListenerConfig https{true, "127.0.0.1", 8443};  ///< TLS, default 8443
   TlsConfig tls;
   LimitsConfig limits;
   ThreadsConfig threads;

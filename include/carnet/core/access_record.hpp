@@ -19,11 +19,11 @@ struct AccessRecord {
   /// delete, history-instance, history-type, history-system, search-type,
   /// search-system, capabilities, operation; "unknown" when the URL made no sense.
   std::string interaction = "unknown";
-  char action = 'E';       ///< C, R, U, D or E (execute) — AuditEvent.action
-  int http_status = 0;     ///< the status sent to the client
-  std::string outcome_desc;  ///< first diagnostics of a failure (client-safe text)
+  char action = 'E';                    ///< C, R, U, D or E (execute) — AuditEvent.action
+  int http_status = 0;                  ///< the status sent to the client
+  std::string outcome_desc;             ///< first diagnostics of a failure (client-safe text)
   std::string agent_who = "anonymous";  ///< who called (until authentication exists)
-  std::string agent_address;             ///< network address of the caller
+  std::string agent_address;            ///< network address of the caller
   bool tls = false;
   std::string http_method;
   std::string entity_type;  ///< resource type addressed, if any

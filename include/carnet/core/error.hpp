@@ -41,21 +41,21 @@ class Error : public std::exception {
 };
 
 // Factories: one per status the API uses. `expression` names the element at fault.
-Error invalid(std::string diagnostics, std::string expression = {});              ///< 400 invalid
-Error invalid_structure(std::string diagnostics, std::string expression = {});    ///< 400 structure
-Error unauthorized(std::string diagnostics);                                        ///< 401 login
-Error forbidden(std::string diagnostics);                                           ///< 403 forbidden
-Error not_found(std::string diagnostics);                                           ///< 404 not-found
-Error method_not_allowed(std::string diagnostics);                                  ///< 405 not-supported
-Error not_acceptable(std::string diagnostics);                                      ///< 406 not-supported
-Error conflict(std::string diagnostics, std::string log_message = {});              ///< 409 conflict
-Error gone(std::string diagnostics);                                                ///< 410 deleted
-Error precondition_failed(std::string diagnostics);                                 ///< 412 conflict
-Error too_large(std::string diagnostics);                                           ///< 413 too-costly
-Error unsupported_media_type(std::string diagnostics);                              ///< 415 not-supported
-Error unprocessable(std::string diagnostics, std::string expression = {});         ///< 422 processing
-Error internal(std::string log_message);                                            ///< 500 exception (generic text)
-Error unavailable(std::string diagnostics, std::string log_message = {});           ///< 503 transient
-Error timeout(std::string diagnostics);                                             ///< 408 timeout
+Error invalid(std::string diagnostics, std::string expression = {});            ///< 400 invalid
+Error invalid_structure(std::string diagnostics, std::string expression = {});  ///< 400 structure
+Error unauthorized(std::string diagnostics);                                    ///< 401 login
+Error forbidden(std::string diagnostics);                                       ///< 403 forbidden
+Error not_found(std::string diagnostics);                                       ///< 404 not-found
+Error method_not_allowed(std::string diagnostics);                              ///< 405 not-supported
+Error not_acceptable(std::string diagnostics);                                  ///< 406 not-supported
+Error conflict(std::string diagnostics, std::string log_message = {});          ///< 409 conflict
+Error gone(std::string diagnostics);                                            ///< 410 deleted
+Error precondition_failed(std::string diagnostics);                             ///< 412 conflict
+Error too_large(std::string diagnostics);                                       ///< 413 too-costly
+Error unsupported_media_type(std::string diagnostics);                          ///< 415 not-supported
+Error unprocessable(std::string diagnostics, std::string expression = {});      ///< 422 processing
+Error internal(std::string log_message);                                   ///< 500 exception (generic text)
+Error unavailable(std::string diagnostics, std::string log_message = {});  ///< 503 transient
+Error timeout(std::string diagnostics);                                    ///< 408 timeout
 
 }  // namespace carnet::core

@@ -18,13 +18,13 @@ namespace carnet::http {
 
 /// One request as the transport read it. Header names are lower-case.
 struct HttpRequest {
-  std::string method;   ///< "GET", "POST", ... as sent
-  std::string target;   ///< origin-form target: path and query, still percent-encoded
+  std::string method;  ///< "GET", "POST", ... as sent
+  std::string target;  ///< origin-form target: path and query, still percent-encoded
   std::vector<std::pair<std::string, std::string>> headers;  ///< lower-case names, in order
   std::string body;
   std::string remote_address;  ///< peer IP address
   std::uint16_t remote_port = 0;
-  bool tls = false;            ///< arrived on the HTTPS listener
+  bool tls = false;  ///< arrived on the HTTPS listener
   /// Set when the transport refused the request before reading it whole
   /// (413 body too large, 431 header too large, 400 malformed HTTP, 408 read
   /// timeout). The handler must still answer it (and audit it); `body` is empty.

@@ -19,12 +19,12 @@ namespace carnet::service {
 /// The FHIR-level request.
 struct Request {
   Interaction interaction;
-  std::string body;                   ///< JSON text (POST/PUT), content type already checked
-  std::string base_url;               ///< e.g. "https://127.0.0.1:8443/fhir", no trailing slash
-  std::optional<std::string> if_match;      ///< raw If-Match header
-  std::optional<std::string> if_none_match; ///< raw If-None-Match header
-  std::optional<std::string> if_none_exist; ///< raw If-None-Exist header
-  std::string prefer_return;          ///< Prefer: return=minimal|representation|OperationOutcome
+  std::string body;                          ///< JSON text (POST/PUT), content type already checked
+  std::string base_url;                      ///< e.g. "https://127.0.0.1:8443/fhir", no trailing slash
+  std::optional<std::string> if_match;       ///< raw If-Match header
+  std::optional<std::string> if_none_match;  ///< raw If-None-Match header
+  std::optional<std::string> if_none_exist;  ///< raw If-None-Exist header
+  std::string prefer_return;                 ///< Prefer: return=minimal|representation|OperationOutcome
 };
 
 /// Per-request state: the audit record being filled, and whether it is committed.
@@ -36,8 +36,8 @@ struct Context {
 /// The FHIR-level answer; the http layer adds Content-Type and serialises.
 struct Reply {
   int status = 200;
-  std::string body;  ///< compact JSON text; empty = no body
-  std::string etag;  ///< W/"n" or empty
+  std::string body;           ///< compact JSON text; empty = no body
+  std::string etag;           ///< W/"n" or empty
   std::string last_modified;  ///< HTTP-date or empty
   std::string location;       ///< absolute URL or empty
 };

@@ -40,13 +40,13 @@ using Param = std::pair<std::string, std::string>;
 /// What the URL asked for.
 struct Interaction {
   Kind kind = Kind::read;
-  std::string type;                ///< resource type, empty at system level
-  std::string id;                  ///< resource id (instance level)
-  std::optional<int> version;      ///< vread
-  std::string operation;           ///< "$name" for operations
-  std::string compartment_type;    ///< search_compartment: the type searched
-  std::vector<Param> params;       ///< decoded query (and form) parameters, in order
-  std::string query;               ///< raw query string as sent (for the audit trail)
+  std::string type;              ///< resource type, empty at system level
+  std::string id;                ///< resource id (instance level)
+  std::optional<int> version;    ///< vread
+  std::string operation;         ///< "$name" for operations
+  std::string compartment_type;  ///< search_compartment: the type searched
+  std::vector<Param> params;     ///< decoded query (and form) parameters, in order
+  std::string query;             ///< raw query string as sent (for the audit trail)
 
   /// First value of parameter `name`, or nullptr.
   const std::string* param(std::string_view name) const;

@@ -27,10 +27,10 @@ struct VersionInfo {
 /// One stored version with its text as clients read it back.
 struct StoredVersion {
   VersionInfo info;
-  std::string method;  ///< "POST", "PUT" or "DELETE" — how this version was made
-  std::string body;    ///< exact resource text; empty for a deletion
-  std::string patient; ///< "Patient/<id>" whose compartment holds it, or empty
-  bool created = false; ///< history only: this version created the resource (first, or after a deletion)
+  std::string method;    ///< "POST", "PUT" or "DELETE" — how this version was made
+  std::string body;      ///< exact resource text; empty for a deletion
+  std::string patient;   ///< "Patient/<id>" whose compartment holds it, or empty
+  bool created = false;  ///< history only: this version created the resource (first, or after a deletion)
 };
 
 /// Produces the text of the version being written, once its number and time
@@ -64,9 +64,9 @@ struct RemoveResult {
 
 /// Which history to list, newest first.
 struct HistoryQuery {
-  std::string type;  ///< empty = whole system
-  std::string id;    ///< empty = whole type
-  std::optional<core::Instant> since;  ///< only versions last_updated >= since
+  std::string type;                      ///< empty = whole system
+  std::string id;                        ///< empty = whole type
+  std::optional<core::Instant> since;    ///< only versions last_updated >= since
   std::optional<core::InstantRange> at;  ///< only versions current at some point in [start, end)
   std::size_t count = 50;
   std::optional<std::int64_t> before_seq;  ///< paging cursor: only seq < before_seq
@@ -97,9 +97,9 @@ class ResourceStore {
   /// nothing live to delete the audit row is written alone. Throws
   /// precondition_failed on a stale If-Match.
   /// `complete_audit` is called before the audit record is inserted.
-  virtual RemoveResult remove(const std::string& type, const std::string& id, std::optional<int> if_match,
-                              core::AccessRecord& audit,
-                              const std::function<void(core::AccessRecord&, const RemoveResult&)>& complete_audit) = 0;
+  virtual RemoveResult remove(
+      const std::string& type, const std::string& id, std::optional<int> if_match, core::AccessRecord& audit,
+      const std::function<void(core::AccessRecord&, const RemoveResult&)>& complete_audit) = 0;
   /// History, newest first: at most `count` + 1 rows (one more tells a next page exists).
   virtual std::vector<StoredVersion> history(const HistoryQuery& query) = 0;
 

@@ -21,7 +21,8 @@ class ConnectionPool {
   /// A leased connection, returned to the pool on destruction.
   class Lease {
    public:
-    Lease(ConnectionPool& pool, std::unique_ptr<pqxx::connection> conn) : pool_(&pool), conn_(std::move(conn)) {}
+    Lease(ConnectionPool& pool, std::unique_ptr<pqxx::connection> conn)
+        : pool_(&pool), conn_(std::move(conn)) {}
     Lease(Lease&&) noexcept = default;
     ~Lease();
     pqxx::connection& operator*() const { return *conn_; }

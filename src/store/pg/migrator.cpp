@@ -1,8 +1,9 @@
+#include <spdlog/spdlog.h>
+
 #include <pqxx/connection>
 #include <pqxx/except>
 #include <pqxx/pqxx>
 #include <set>
-#include <spdlog/spdlog.h>
 #include <stdexcept>
 
 #include "carnet/core/error.hpp"
@@ -29,7 +30,8 @@ std::vector<std::string> migrate(const std::string& url) {
       "CREATE TABLE IF NOT EXISTS schema_migration (name text PRIMARY KEY, "
       "applied_at timestamptz NOT NULL DEFAULT now())");
   std::set<std::string> done;
-  for (const auto& row : session.exec("SELECT name FROM schema_migration")) done.insert(row[0].as<std::string>());
+  for (const auto& row : session.exec("SELECT name FROM schema_migration"))
+    done.insert(row[0].as<std::string>());
   session.commit();
 
   std::vector<std::string> applied;

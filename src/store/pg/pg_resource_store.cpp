@@ -40,9 +40,9 @@ class PgResourceStore final : public ResourceStore {
     });
   }
 
-  RemoveResult remove(const std::string& type, const std::string& id, std::optional<int> if_match,
-                      core::AccessRecord& audit,
-                      const std::function<void(core::AccessRecord&, const RemoveResult&)>& complete_audit) override {
+  RemoveResult remove(
+      const std::string& type, const std::string& id, std::optional<int> if_match, core::AccessRecord& audit,
+      const std::function<void(core::AccessRecord&, const RemoveResult&)>& complete_audit) override {
     return with_connection(pool_, [&](pqxx::connection& c) {
       pqxx::work tx(c);
       auto head = tx.exec_prepared("head_for_update", type, id);
@@ -62,8 +62,8 @@ class PgResourceStore final : public ResourceStore {
         return result;
       }
       VersionInfo info{type, id, head[0][0].as<int>() + 1, 0, core::now(), true};
-      info.seq = tx.exec_prepared("update_head", type, id, info.version, core::to_fhir_instant(info.last_updated),
-                                  "true")[0][0]
+      info.seq = tx.exec_prepared("update_head", type, id, info.version,
+                                  core::to_fhir_instant(info.last_updated), "true")[0][0]
                      .as<std::int64_t>();
       RemoveResult result{true, info};
       audit.entity_version = info.version;
@@ -84,7 +84,9 @@ class PgResourceStore final : public ResourceStore {
         p.null().null();
       }
       p.opt_integer(q.before_seq).integer(static_cast<long long>(q.count + 1));
-      const char* statement = !q.id.empty() ? "history_instance" : !q.type.empty() ? "history_type" : "history_system";
+      const char* statement = !q.id.empty()     ? "history_instance"
+                              : !q.type.empty() ? "history_type"
+                                                : "history_system";
       pqxx::nontransaction tx(c);
       std::vector<StoredVersion> out;
       for (const auto& row : tx.exec_prepared(statement, p.dynamic())) {
@@ -171,9 +173,11 @@ class PgResourceStore final : public ResourceStore {
       info.last_updated = core::now();
       if (head.empty()) {
         if (req.if_match) {
-          throw core::precondition_failed("If-Match was given but " + req.type + "/" + req.id + " does not exist");
+          throw core::precondition_failed("If-Match was given but " + req.type + "/" + req.id +
+                                          " does not exist");
         }
-        auto inserted = tx.exec_prepared("insert_head", req.type, req.id, core::to_fhir_instant(info.last_updated));
+        auto inserted =
+            tx.exec_prepared("insert_head", req.type, req.id, core::to_fhir_instant(info.last_updated));
         if (inserted.empty()) continue;  // a concurrent PUT created it first: lock it and go on
         info.version = 1;
         info.seq = inserted[0][0].as<std::int64_t>();
@@ -207,7 +211,12 @@ class PgResourceStore final : public ResourceStore {
                                        const core::AccessRecord& audit) {
     Params p;
     add_audit_params(p, audit);
-    p.integer(info.seq).text(info.type).text(info.id).integer(info.version).instant(info.last_updated).text(method);
+    p.integer(info.seq)
+        .text(info.type)
+        .text(info.id)
+        .integer(info.version)
+        .instant(info.last_updated)
+        .text(method);
     if (body != nullptr) {
       p.text(body);
     } else {

@@ -5,7 +5,9 @@
 namespace carnet::store::pg {
 
 namespace {
-std::string text_or_empty(const pqxx::field& f) { return f.is_null() ? std::string() : f.as<std::string>(); }
+std::string text_or_empty(const pqxx::field& f) {
+  return f.is_null() ? std::string() : f.as<std::string>();
+}
 }  // namespace
 
 StoredVersion to_version(const pqxx::row& row, const std::string& type, const std::string& id) {

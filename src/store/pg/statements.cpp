@@ -17,8 +17,9 @@ constexpr const char* kAuditValues =
 constexpr const char* kVersionColumns =
     "seq, version, (extract(epoch FROM last_updated) * 1000000)::bigint, method, body, patient";
 
-const std::string kAuditSelect = std::string("SELECT seq, (extract(epoch FROM recorded) * 1000000)::bigint, ") +
-                                 kAuditColumns + " FROM audit_event ";
+const std::string kAuditSelect =
+    std::string("SELECT seq, (extract(epoch FROM recorded) * 1000000)::bigint, ") + kAuditColumns +
+    " FROM audit_event ";
 
 }  // namespace
 
@@ -27,11 +28,13 @@ void prepare_statements(pqxx::connection& c) {
   c.prepare("read_current", string("SELECT ") + kVersionColumns +
                                 " FROM resource_version WHERE res_type = $1 AND res_id = $2 "
                                 "ORDER BY version DESC LIMIT 1");
-  c.prepare("read_version", string("SELECT ") + kVersionColumns +
-                                " FROM resource_version WHERE res_type = $1 AND res_id = $2 AND version = $3");
-  c.prepare("head_for_update",
-            "SELECT r.version, r.deleted, v.patient FROM resource r LEFT JOIN resource_version v ON v.seq = r.seq "
-            "WHERE r.res_type = $1 AND r.res_id = $2 FOR UPDATE OF r");
+  c.prepare("read_version",
+            string("SELECT ") + kVersionColumns +
+                " FROM resource_version WHERE res_type = $1 AND res_id = $2 AND version = $3");
+  c.prepare(
+      "head_for_update",
+      "SELECT r.version, r.deleted, v.patient FROM resource r LEFT JOIN resource_version v ON v.seq = r.seq "
+      "WHERE r.res_type = $1 AND r.res_id = $2 FOR UPDATE OF r");
   c.prepare("insert_head",
             "INSERT INTO resource (res_type, res_id, version, seq, last_updated, deleted) "
             "VALUES ($1, $2, 1, nextval('change_seq'), $3, false) ON CONFLICT DO NOTHING RETURNING seq");
@@ -41,24 +44,28 @@ void prepare_statements(pqxx::connection& c) {
   // The version and its audit row in one statement: one round trip.
   c.prepare("insert_version_audit",
             string("WITH v AS (INSERT INTO resource_version (seq, res_type, res_id, version, last_updated, "
-                   "method, body, patient) VALUES ($16, $17, $18, $19, $20, $21, $22, $23)) INSERT INTO audit_event (") +
+                   "method, body, patient) VALUES ($16, $17, $18, $19, $20, $21, $22, $23)) INSERT INTO "
+                   "audit_event (") +
                 kAuditColumns + ") VALUES (" + kAuditValues + ")");
   // A create is a single statement (atomic on its own): head, version, audit.
   // When the id exists, nothing is written and no row is returned.
-  c.prepare("create_all",
-            string("WITH h AS (INSERT INTO resource (res_type, res_id, version, seq, last_updated, deleted) "
-                   "VALUES ($16, $17, 1, nextval('change_seq'), $18, false) ON CONFLICT DO NOTHING "
-                   "RETURNING seq), "
-                   "v AS (INSERT INTO resource_version (seq, res_type, res_id, version, last_updated, method, "
-                   "body, patient) SELECT seq, $16, $17, 1, $18, 'POST', $19, $20 FROM h), "
-                   "a AS (INSERT INTO audit_event (") +
-                kAuditColumns + ") SELECT " + kAuditValues + " FROM h) SELECT seq FROM h");
-  c.prepare("insert_audit", string("INSERT INTO audit_event (") + kAuditColumns + ") VALUES (" + kAuditValues + ")");
-  c.prepare("append_audit",
-            string("INSERT INTO audit_event (") + kAuditColumns +
-                ") SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::char(1)[], $4::smallint[], "
-                "$5::smallint[], $6::text[], $7::text[], $8::text[], $9::boolean[], $10::text[], $11::text[], "
-                "$12::text[], $13::integer[], $14::text[], $15::text[])");
+  c.prepare(
+      "create_all",
+      string("WITH h AS (INSERT INTO resource (res_type, res_id, version, seq, last_updated, deleted) "
+             "VALUES ($16, $17, 1, nextval('change_seq'), $18, false) ON CONFLICT DO NOTHING "
+             "RETURNING seq), "
+             "v AS (INSERT INTO resource_version (seq, res_type, res_id, version, last_updated, method, "
+             "body, patient) SELECT seq, $16, $17, 1, $18, 'POST', $19, $20 FROM h), "
+             "a AS (INSERT INTO audit_event (") +
+          kAuditColumns + ") SELECT " + kAuditValues + " FROM h) SELECT seq FROM h");
+  c.prepare("insert_audit",
+            string("INSERT INTO audit_event (") + kAuditColumns + ") VALUES (" + kAuditValues + ")");
+  c.prepare(
+      "append_audit",
+      string("INSERT INTO audit_event (") + kAuditColumns +
+          ") SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::char(1)[], $4::smallint[], "
+          "$5::smallint[], $6::text[], $7::text[], $8::text[], $9::boolean[], $10::text[], $11::text[], "
+          "$12::text[], $13::integer[], $14::text[], $15::text[])");
 
   // History, newest first. $1.. filters are optional (NULL = no filter);
   // `at` keeps versions current at some point in [$4, $5).
@@ -73,7 +80,8 @@ void prepare_statements(pqxx::connection& c) {
       "v.patient, v.res_type, v.res_id, "
       // created: the first version, or the first after a deletion (answered 201)
       "(v.method <> 'DELETE' AND (v.version = 1 OR EXISTS (SELECT 1 FROM resource_version p "
-      "WHERE p.res_type = v.res_type AND p.res_id = v.res_id AND p.version = v.version - 1 AND p.body IS NULL))) "
+      "WHERE p.res_type = v.res_type AND p.res_id = v.res_id AND p.version = v.version - 1 AND p.body IS "
+      "NULL))) "
       "FROM resource_version v WHERE ";
   c.prepare("history_instance", history_select + "v.res_type = $1 AND v.res_id = $2 AND" + history_filter +
                                     "ORDER BY v.version DESC LIMIT $7");

@@ -57,7 +57,8 @@ TEST_F(TransportTest, GracefulStopLetsInFlightRequestFinish) {
   });
   const auto port = server_->http_port();
 
-  auto slow = std::async(std::launch::async, [port] { return carnet::testing::fetch("127.0.0.1", port, "GET", "/slow"); });
+  auto slow = std::async(std::launch::async,
+                         [port] { return carnet::testing::fetch("127.0.0.1", port, "GET", "/slow"); });
   entered.get_future().wait();
   server_->stop(10);
   const auto response = slow.get();

@@ -78,7 +78,8 @@ TEST_F(TransportTest, RequestBodyOverLimitOnTlsIsAnsweredWith413) {
 }
 
 TEST(DevCertificate, CreatesFolderAndPrivateKeyFile) {
-  const auto dir = std::filesystem::temp_directory_path() / ("carnet-devcert-test-" + std::to_string(::getpid()));
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("carnet-devcert-test-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   const auto cert = dir / "nested" / "cert.pem";
   const auto key = dir / "nested" / "key.pem";
@@ -94,7 +95,8 @@ TEST(DevCertificate, CreatesFolderAndPrivateKeyFile) {
 }
 
 TEST(DevCertificate, KeepsExistingFiles) {
-  const auto dir = std::filesystem::temp_directory_path() / ("carnet-devcert-keep-" + std::to_string(::getpid()));
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("carnet-devcert-keep-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   ensure_dev_certificate(dir / "cert.pem", dir / "key.pem");
   const auto before = read_file(dir / "cert.pem");
@@ -109,7 +111,8 @@ TEST(DevCertificate, KeepsExistingFiles) {
 }
 
 TEST(DevCertificate, UnusableKeyFailsServerStart) {
-  const auto dir = std::filesystem::temp_directory_path() / ("carnet-devcert-bad-" + std::to_string(::getpid()));
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("carnet-devcert-bad-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   std::ofstream(dir / "cert.pem") << "not a certificate";
   std::ofstream(dir / "key.pem") << "not a key";

@@ -46,15 +46,15 @@ class TransportTest : public ::testing::Test {
   /// One certificate per test process, (re)generated when missing — a suite's
   /// TearDownTestSuite removes it.
   static std::filesystem::path tls_dir() {
-    const auto dir = std::filesystem::temp_directory_path() / ("carnet-http-test-" + std::to_string(::getpid()));
+    const auto dir =
+        std::filesystem::temp_directory_path() / ("carnet-http-test-" + std::to_string(::getpid()));
     ensure_dev_certificate(dir / "cert.pem", dir / "key.pem");
     return dir;
   }
   static void TearDownTestSuite() {
     std::error_code ignored;
-    std::filesystem::remove_all(std::filesystem::temp_directory_path() /
-                                    ("carnet-http-test-" + std::to_string(::getpid())),
-                                ignored);
+    std::filesystem::remove_all(
+        std::filesystem::temp_directory_path() / ("carnet-http-test-" + std::to_string(::getpid())), ignored);
   }
 
   /// Both listeners on 127.0.0.1, ephemeral ports, short but non-flaky limits.
@@ -75,7 +75,8 @@ class TransportTest : public ::testing::Test {
     return [recorder = recorder_](HttpRequest&& request) {
       recorder->record(request);
       if (request.rejected) {
-        return HttpResponse{request.rejected->first, {{"Content-Type", "text/plain"}}, request.rejected->second};
+        return HttpResponse{
+            request.rejected->first, {{"Content-Type", "text/plain"}}, request.rejected->second};
       }
       return HttpResponse{200, {{"Content-Type", "text/plain"}, {"X-Method", request.method}}, request.body};
     };
@@ -88,7 +89,8 @@ class TransportTest : public ::testing::Test {
   }
 
   carnet::testing::HttpClient plain_client() { return {"127.0.0.1", server_->http_port()}; }
-  carnet::testing::HttpClient tls_client(carnet::testing::TlsVersion version = carnet::testing::TlsVersion::any) {
+  carnet::testing::HttpClient tls_client(
+      carnet::testing::TlsVersion version = carnet::testing::TlsVersion::any) {
     carnet::testing::ClientOptions options;
     options.tls = true;
     options.tls_version = version;

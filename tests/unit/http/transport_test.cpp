@@ -30,9 +30,9 @@ TEST_F(TransportTest, KeepAliveServesTwoRequestsOnOneConnection) {
 
 TEST_F(TransportTest, HandlerGetsRequestAsSent) {
   start(test_config());
-  const auto response = carnet::testing::fetch("127.0.0.1", server_->http_port(), "GET",
-                                               "/fhir/Patient?name=Dupont&_count=5",
-                                               {{"X-Custom-Header", "Value"}, {"Accept", "application/fhir+json"}});
+  const auto response =
+      carnet::testing::fetch("127.0.0.1", server_->http_port(), "GET", "/fhir/Patient?name=Dupont&_count=5",
+                             {{"X-Custom-Header", "Value"}, {"Accept", "application/fhir+json"}});
 
   EXPECT_EQ(response.status, 200);
   ASSERT_NE(response.header("date"), nullptr) << "the transport adds Date";
