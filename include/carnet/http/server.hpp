@@ -26,8 +26,9 @@ struct HttpRequest {
   std::uint16_t remote_port = 0;
   bool tls = false;  ///< arrived on the HTTPS listener
   /// Set when the transport refused the request before reading it whole
-  /// (413 body too large, 431 header too large, 400 malformed HTTP, 408 read
-  /// timeout). The handler must still answer it (and audit it); `body` is empty.
+  /// (413 body too large, 431 header too large, 400 malformed HTTP). The
+  /// handler must still answer it (and audit it); `body` is empty. A read
+  /// timeout closes the connection without an answer (Beast closes the socket).
   std::optional<std::pair<int, std::string>> rejected;
 
   /// First value of a header (name lower-case), or nullptr.
