@@ -191,7 +191,6 @@ class FhirHandler {
         res.body = std::move(reply.body);
       }
     }
-    if (req.method == "HEAD") res.body.clear();
     return res;
   }
 

@@ -254,3 +254,26 @@ TEST(RestDetails, FormatWithUnencodedPlusIsJson) {
 
 }  // namespace
 }  // namespace carnet::testing
+
+namespace carnet::testing {
+namespace {
+
+TEST(RestDetails, HeadAnnouncesTheLengthOfTheGetBodyWithoutSendingIt) {
+  auto http = TestServer::shared().client();
+  ASSERT_EQ(http.request("PUT", "/fhir/Basic/det-head", fhir_json_headers(),
+                         R"({"resourceType":"Basic","id":"det-head","code":{"text":"h"}})")
+                .status,
+            201);
+  auto get = http.request("GET", "/fhir/Basic/det-head");
+  auto head = http.request("HEAD", "/fhir/Basic/det-head");
+  EXPECT_EQ(head.status, 200);
+  EXPECT_TRUE(head.body.empty());
+  ASSERT_NE(head.header("content-length"), nullptr);
+  EXPECT_EQ(*head.header("content-length"), std::to_string(get.body.size()));
+  EXPECT_EQ(*head.header("etag"), "W/\"1\"");
+  // The connection is still usable after a HEAD.
+  EXPECT_EQ(http.request("GET", "/fhir/Basic/det-head").status, 200);
+}
+
+}  // namespace
+}  // namespace carnet::testing

@@ -173,7 +173,7 @@ Response HttpClient::request(std::string_view method, std::string_view target, c
     impl.with_stream([&](auto& stream) { bhttp::async_write(stream, message, handler); });
   });
   try {
-    return read_response();
+    return read_response(method == "HEAD");
   } catch (const std::runtime_error&) {
     impl.check(write_error, "write");  // the write failure is the better explanation
     throw;
@@ -188,10 +188,11 @@ void HttpClient::send_raw(std::string_view bytes) {
              "write");
 }
 
-Response HttpClient::read_response() {
+Response HttpClient::read_response(bool head) {
   Impl& impl = *impl_;
   bhttp::response_parser<bhttp::string_body> parser;
   parser.body_limit(std::uint64_t{1} << 30);
+  parser.skip(head);  // a HEAD answer announces a Content-Length but carries no body
   impl.check(impl.run([&](auto handler) {
     impl.with_stream([&](auto& stream) { bhttp::async_read(stream, impl.buffer, parser, handler); });
   }),

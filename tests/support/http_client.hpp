@@ -74,8 +74,9 @@ class HttpClient {
   /// Sends bytes exactly as given (malformed or oversized requests).
   void send_raw(std::string_view bytes);
 
-  /// Reads one response (after send_raw). Throws if the connection closes first.
-  Response read_response();
+  /// Reads one response (after send_raw); `head` when it answers a HEAD request
+  /// (no body follows its headers). Throws if the connection closes first.
+  Response read_response(bool head = false);
 
   /// True when the server closes the connection within `timeout`; false when it
   /// is still open then. Data the server sends meanwhile is discarded.
