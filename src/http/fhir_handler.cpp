@@ -91,6 +91,7 @@ class FhirHandler {
       throw core::not_found("Unknown URL: FHIR is served under " + base);
     }
     service::Request r;
+    note_addressed_type(path.substr(base.size()), ctx.audit);
     r.interaction = route(req.method, path.substr(base.size()), service_.model());
     ctx.audit.interaction = service::interaction_code(r.interaction.kind);
     ctx.audit.action = service::audit_action(r.interaction.kind);
@@ -120,6 +121,14 @@ class FhirHandler {
     return service_.handle(r, ctx);
   }
 
+  // Before routing, so that a request refused by the router (bad id, bad
+  // method) is still audited with the resource type it addressed.
+  void note_addressed_type(std::string_view rest, core::AccessRecord& audit) const {
+    while (rest.starts_with("/")) rest.remove_prefix(1);
+    auto first = rest.substr(0, rest.find('/'));
+    if (service_.model().is_resource_type(first)) audit.entity_type = std::string(first);
+  }
+
   // The single error boundary: the failure is audited (unless the service
   // already committed its record), then becomes an OperationOutcome.
   service::Reply fail(service::Context& ctx, const core::Error& error) {
@@ -142,6 +151,7 @@ class FhirHandler {
     service::Reply reply;
     reply.status = answer->status();
     reply.body = core::to_json_text(fhir::operation_outcome(answer->issues()));
+    reply.headers = answer->headers();
     return reply;
   }
 
@@ -173,6 +183,7 @@ class FhirHandler {
     HttpResponse res;
     res.status = reply.status;
     if (!reply.etag.empty()) res.headers.emplace_back("ETag", reply.etag);
+    for (auto& h : reply.headers) res.headers.push_back(std::move(h));
     if (!reply.last_modified.empty()) res.headers.emplace_back("Last-Modified", reply.last_modified);
     if (!reply.location.empty()) {
       res.headers.emplace_back("Location", reply.location);

@@ -17,8 +17,11 @@ Reply version_reply(const store::StoredVersion& v) {
 
 // A read of a deleted version is 410 Gone, with an OperationOutcome naming the deletion version.
 core::Error deleted(const store::StoredVersion& v) {
-  return core::gone(v.info.type + "/" + v.info.id + " was deleted (version " +
-                    std::to_string(v.info.version) + ")");
+  auto error = core::gone(v.info.type + "/" + v.info.id + " was deleted (version " +
+                          std::to_string(v.info.version) + ")");
+  error.with_header("ETag", etag(v.info.version))
+      .with_header("Last-Modified", core::to_http_date(v.info.last_updated));
+  return error;
 }
 
 }  // namespace

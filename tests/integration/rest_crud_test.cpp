@@ -86,6 +86,8 @@ TEST_F(RestCrud, DeleteIsLogicalReadIsGoneHistoryKeepsIt) {
   auto gone = http.request("GET", "/fhir/Patient/crud-del");
   EXPECT_EQ(gone.status, 410);
   EXPECT_EQ(body_of(gone)["issue"][0]["code"], "deleted");
+  ASSERT_NE(gone.header("etag"), nullptr);
+  EXPECT_EQ(*gone.header("etag"), "W/\"2\"");
   EXPECT_EQ(http.request("GET", "/fhir/Patient/crud-del/_history/1").status, 200);
   EXPECT_EQ(http.request("GET", "/fhir/Patient/crud-del/_history/2").status, 410);
 

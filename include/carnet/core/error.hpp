@@ -5,6 +5,7 @@
 
 #include <exception>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace carnet::core {
@@ -31,12 +32,20 @@ class Error : public std::exception {
   const std::vector<Issue>& issues() const noexcept { return issues_; }
   /// Extra detail for the server log only (may name internals, never patient data).
   const std::string& log_message() const noexcept { return log_message_; }
+  /// Adds a response header (e.g. the ETag of a deletion on 410, Retry-After on 503).
+  Error& with_header(std::string name, std::string value) {
+    headers_.emplace_back(std::move(name), std::move(value));
+    return *this;
+  }
+  /// Headers the answer must carry besides the OperationOutcome.
+  const std::vector<std::pair<std::string, std::string>>& headers() const noexcept { return headers_; }
   const char* what() const noexcept override;
 
  private:
   int status_;
   std::vector<Issue> issues_;
   std::string log_message_;
+  std::vector<std::pair<std::string, std::string>> headers_;
   std::string what_;
 };
 

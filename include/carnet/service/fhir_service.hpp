@@ -40,6 +40,7 @@ struct Reply {
   std::string etag;           ///< W/"n" or empty
   std::string last_modified;  ///< HTTP-date or empty
   std::string location;       ///< absolute URL or empty
+  std::vector<std::pair<std::string, std::string>> headers;  ///< further headers
 };
 
 /// Tunables of the services.
