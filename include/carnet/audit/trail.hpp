@@ -5,15 +5,12 @@
 /// fsync per batch, not per request. Writes put their record in their own
 /// transaction instead (store::ResourceStore::write).
 
-#include <condition_variable>
 #include <cstddef>
 #include <functional>
-#include <memory>
-#include <mutex>
 #include <span>
-#include <thread>
 
 #include "carnet/core/access_record.hpp"
+#include "carnet/core/group_commit.hpp"
 
 namespace carnet::audit {
 
@@ -26,7 +23,7 @@ class Trail {
   Trail(Flush flush, std::size_t max_batch);
   /// Writes what is pending, then stops the writer thread. Callers must have
   /// returned from record() first (app::Instance stops the listeners before).
-  ~Trail();
+  ~Trail() = default;
   Trail(const Trail&) = delete;
   Trail& operator=(const Trail&) = delete;
 
@@ -35,17 +32,7 @@ class Trail {
   void record(core::AccessRecord record);
 
  private:
-  struct Batch;
-  void run();
-
-  Flush flush_;
-  std::size_t max_batch_;
-  std::mutex mutex_;
-  std::condition_variable work_;  // writer waits for records
-  std::condition_variable room_;  // callers wait for room in a full open batch
-  std::shared_ptr<Batch> open_;   // the batch new records join
-  bool stopping_ = false;
-  std::thread writer_;
+  core::GroupCommit<core::AccessRecord, bool> group_;
 };
 
 }  // namespace carnet::audit

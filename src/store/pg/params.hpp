@@ -15,6 +15,13 @@ namespace carnet::store::pg {
 
 class Params {
  public:
+  Params() = default;
+  // Moves keep the deque's blocks, so the pointers stay valid; a copy would not.
+  Params(Params&&) noexcept = default;
+  Params& operator=(Params&&) noexcept = default;
+  Params(const Params&) = delete;
+  Params& operator=(const Params&) = delete;
+
   Params& text(std::string_view v) {
     store_.emplace_back(v);
     ptrs_.push_back(store_.back().c_str());
@@ -36,6 +43,8 @@ class Params {
   Params& opt_instant(const std::optional<core::Instant>& t) { return t ? instant(*t) : null(); }
 
   auto dynamic() const { return pqxx::prepare::make_dynamic_params(ptrs_); }
+  /// The values in order (nullptr = NULL).
+  const std::vector<const char*>& values() const { return ptrs_; }
 
  private:
   std::deque<std::string> store_;  // deque: c_str() pointers stay valid as it grows

@@ -1,5 +1,8 @@
 #include <pqxx/pqxx>
 
+#include <map>
+
+#include "carnet/core/group_commit.hpp"
 #include "carnet/store/pg_store.hpp"
 #include "store/pg/connection_pool.hpp"
 #include "store/pg/errors.hpp"
@@ -11,9 +14,18 @@ namespace pg {
 namespace {
 
 class PgResourceStore final : public ResourceStore {
+  // A create waiting for the next grouped commit.
+  struct PendingCreate {
+    std::string type;
+    std::string id;
+    Params row;  // the 20 columns of create_many
+  };
+  static constexpr std::size_t kMaxCreateBatch = 256;
+
  public:
   PgResourceStore(const std::string& url, std::size_t pool_size)
-      : pool_(url, pool_size, [](pqxx::connection& c) { prepare_statements(c); }) {}
+      : pool_(url, pool_size, [](pqxx::connection& c) { prepare_statements(c); }),
+        creates_([this](std::vector<PendingCreate>& batch) { return flush_creates(batch); }, kMaxCreateBatch) {}
 
   std::optional<StoredVersion> read(const std::string& type, const std::string& id) override {
     return with_connection(pool_, [&](pqxx::connection& c) -> std::optional<StoredVersion> {
@@ -35,9 +47,8 @@ class PgResourceStore final : public ResourceStore {
   }
 
   WriteResult write(const WriteRequest& req, core::AccessRecord& audit) override {
-    return with_connection(pool_, [&](pqxx::connection& c) {
-      return req.must_be_new ? create(c, req, audit) : update(c, req, audit);
-    });
+    if (req.must_be_new) return create(req, audit);
+    return with_connection(pool_, [&](pqxx::connection& c) { return update(c, req, audit); });
   }
 
   RemoveResult remove(
@@ -100,8 +111,8 @@ class PgResourceStore final : public ResourceStore {
   void append_audit(std::span<const core::AccessRecord> records) override {
     if (records.empty()) return;
     with_connection(pool_, [&](pqxx::connection& c) {
-      AuditArrays arrays;
-      for (const auto& r : records) arrays.add(r);
+      ArrayColumns arrays(15);
+      for (const auto& r : records) add_audit_row(arrays, r);
       Params p;
       arrays.to_params(p);
       pqxx::nontransaction tx(c);  // one statement: atomic and committed on its own
@@ -138,8 +149,9 @@ class PgResourceStore final : public ResourceStore {
   }
 
  private:
-  // POST: the id is new, so head, version and audit go in one statement.
-  WriteResult create(pqxx::connection& c, const WriteRequest& req, core::AccessRecord& audit) {
+  // POST: the id is new, so head, version and audit need no lock: concurrent
+  // creates are grouped into one statement and one commit (creates_).
+  WriteResult create(const WriteRequest& req, core::AccessRecord& audit) {
     WriteResult result;
     auto& info = result.stored.info;
     info = VersionInfo{req.type, req.id, 1, 0, core::now(), false};
@@ -149,15 +161,40 @@ class PgResourceStore final : public ResourceStore {
     result.stored.patient = req.patient;
     audit.entity_version = 1;
     req.complete_audit(audit, result);
-    Params p;
-    add_audit_params(p, audit);
-    p.text(req.type).text(req.id).instant(info.last_updated).text(result.stored.body).opt_text(req.patient);
-    pqxx::nontransaction tx(c);
-    pqxx::result r;
-    recording([&] { r = tx.exec_prepared("create_all", p.dynamic()); });
-    if (r.empty()) throw core::conflict("A resource " + req.type + "/" + req.id + " already exists");
-    info.seq = r[0][0].as<std::int64_t>();
+    PendingCreate item;
+    item.type = req.type;
+    item.id = req.id;
+    item.row.text(req.type).text(req.id).instant(info.last_updated).text(result.stored.body).opt_text(req.patient);
+    add_audit_params(item.row, audit);
+    auto seq = creates_.submit(std::move(item));
+    if (!seq) throw core::conflict("A resource " + req.type + "/" + req.id + " already exists");
+    info.seq = *seq;
     return result;
+  }
+
+  // One statement for the whole batch; an id that already existed gets no seq.
+  std::vector<std::optional<std::int64_t>> flush_creates(std::vector<PendingCreate>& batch) {
+    ArrayColumns columns(20);
+    for (const auto& item : batch) columns.add_row(item.row);
+    Params p;
+    columns.to_params(p);
+    std::map<std::pair<std::string, std::string>, std::int64_t> seqs;
+    with_connection(pool_, [&](pqxx::connection& c) {
+      pqxx::nontransaction tx(c);  // one statement: atomic and committed on its own
+      pqxx::result r;
+      recording([&] { r = tx.exec_prepared("create_many", p.dynamic()); });
+      for (const auto& row : r) {
+        seqs[{row[0].as<std::string>(), row[1].as<std::string>()}] = row[2].as<std::int64_t>();
+      }
+      return 0;
+    });
+    std::vector<std::optional<std::int64_t>> out;
+    out.reserve(batch.size());
+    for (const auto& item : batch) {
+      auto it = seqs.find({item.type, item.id});
+      out.push_back(it == seqs.end() ? std::nullopt : std::optional<std::int64_t>(it->second));
+    }
+    return out;
   }
 
   // PUT: lock the head row (or insert it), so that concurrent updates queue up
@@ -239,7 +276,8 @@ class PgResourceStore final : public ResourceStore {
     }
   }
 
-  ConnectionPool pool_;
+  ConnectionPool pool_;  // before creates_: its writer flushes through the pool until it stops
+  core::GroupCommit<PendingCreate, std::optional<std::int64_t>> creates_;
 };
 
 }  // namespace

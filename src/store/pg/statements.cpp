@@ -47,17 +47,27 @@ void prepare_statements(pqxx::connection& c) {
                    "method, body, patient) VALUES ($16, $17, $18, $19, $20, $21, $22, $23)) INSERT INTO "
                    "audit_event (") +
                 kAuditColumns + ") VALUES (" + kAuditValues + ")");
-  // A create is a single statement (atomic on its own): head, version, audit.
-  // When the id exists, nothing is written and no row is returned.
-  c.prepare(
-      "create_all",
-      string("WITH h AS (INSERT INTO resource (res_type, res_id, version, seq, last_updated, deleted) "
-             "VALUES ($16, $17, 1, nextval('change_seq'), $18, false) ON CONFLICT DO NOTHING "
-             "RETURNING seq), "
-             "v AS (INSERT INTO resource_version (seq, res_type, res_id, version, last_updated, method, "
-             "body, patient) SELECT seq, $16, $17, 1, $18, 'POST', $19, $20 FROM h), "
-             "a AS (INSERT INTO audit_event (") +
-          kAuditColumns + ") SELECT " + kAuditValues + " FROM h) SELECT seq FROM h");
+  // Many creates (a group commit) in one statement: heads, versions and audit
+  // rows; ids that already exist are skipped and absent from the result.
+  c.prepare("create_many",
+            string("WITH i AS (SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], "
+                   "$5::text[], $6::timestamptz[], $7::text[], $8::char(1)[], $9::smallint[], $10::smallint[], "
+                   "$11::text[], $12::text[], $13::text[], $14::boolean[], $15::text[], $16::text[], $17::text[], "
+                   "$18::integer[], $19::text[], $20::text[]) AS t(res_type, res_id, last_updated, body, patient, "
+                   "recorded, interaction, action, http_status, outcome, outcome_desc, agent_who, agent_address, "
+                   "tls, http_method, entity_type, entity_id, entity_version, a_patient, query)), "
+                   "h AS (INSERT INTO resource (res_type, res_id, version, seq, last_updated, deleted) "
+                   "SELECT res_type, res_id, 1, nextval('change_seq'), last_updated, false FROM i "
+                   "ON CONFLICT DO NOTHING RETURNING res_type, res_id, seq), "
+                   "v AS (INSERT INTO resource_version (seq, res_type, res_id, version, last_updated, method, "
+                   "body, patient) SELECT h.seq, i.res_type, i.res_id, 1, i.last_updated, 'POST', i.body, i.patient "
+                   "FROM h JOIN i USING (res_type, res_id)), "
+                   "a AS (INSERT INTO audit_event (") +
+                kAuditColumns +
+                ") SELECT i.recorded, i.interaction, i.action, i.http_status, i.outcome, i.outcome_desc, "
+                "i.agent_who, i.agent_address, i.tls, i.http_method, i.entity_type, i.entity_id, i.entity_version, "
+                "i.a_patient, i.query FROM h JOIN i USING (res_type, res_id)) "
+                "SELECT res_type, res_id, seq FROM h");
   c.prepare("insert_audit",
             string("INSERT INTO audit_event (") + kAuditColumns + ") VALUES (" + kAuditValues + ")");
   c.prepare(
@@ -132,17 +142,19 @@ void append_element(std::string& out, const char* value) {
 
 }  // namespace
 
-void AuditArrays::add(const core::AccessRecord& record) {
-  Params one;
-  add_audit_params(one, record);
-  auto values = one.dynamic();
+void ArrayColumns::add_row(const Params& row) {
   std::size_t i = 0;
-  for (const char* v : values) append_element(columns_[i++], v);
-  empty_ = false;
+  for (const char* v : row.values()) append_element(columns_.at(i++), v);
 }
 
-void AuditArrays::to_params(Params& params) const {
+void ArrayColumns::to_params(Params& params) const {
   for (const auto& column : columns_) params.text("{" + column + "}");
+}
+
+void add_audit_row(ArrayColumns& columns, const core::AccessRecord& record) {
+  Params one;
+  add_audit_params(one, record);
+  columns.add_row(one);
 }
 
 }  // namespace carnet::store::pg

@@ -14,15 +14,21 @@ void prepare_statements(pqxx::connection& conn);
 /// Appends the 15 audit_event column values, in the order of kAuditColumns.
 void add_audit_params(Params& params, const core::AccessRecord& record);
 
-/// Appends one audit row's values as 15 PostgreSQL array literals (for unnest).
-class AuditArrays {
+/// Rows turned into one PostgreSQL array literal per column, for statements
+/// that insert many rows at once with unnest($1::type[], ...).
+class ArrayColumns {
  public:
-  void add(const core::AccessRecord& record);
+  explicit ArrayColumns(std::size_t columns) : columns_(columns) {}
+  /// Appends a row; `row` has one value per column (nullptr = NULL).
+  void add_row(const Params& row);
+  /// Appends the array literals as parameters, one per column.
   void to_params(Params& params) const;
 
  private:
-  std::vector<std::string> columns_ = std::vector<std::string>(15);
-  bool empty_ = true;
+  std::vector<std::string> columns_;
 };
+
+/// Appends one audit row's values (as add_audit_params) to `columns`.
+void add_audit_row(ArrayColumns& columns, const core::AccessRecord& record);
 
 }  // namespace carnet::store::pg

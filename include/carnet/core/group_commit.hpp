@@ -1,0 +1,106 @@
+#pragma once
+/// Group commit: callers on many threads submit items and block; one writer
+/// thread commits everything submitted meanwhile in one go, then wakes the
+/// callers of that batch with their results. One durable commit (one fsync)
+/// then serves a whole batch of requests instead of one each.
+
+#include <condition_variable>
+#include <cstddef>
+#include <exception>
+#include <functional>
+#include <memory>
+#include <stdexcept>
+#include <mutex>
+#include <thread>
+#include <utility>
+#include <vector>
+
+namespace carnet::core {
+
+template <typename Item, typename Result>
+class GroupCommit {
+ public:
+  /// Commits a batch; returns one result per item, in order, or throws (then
+  /// every caller of the batch gets the exception). Runs on the writer thread only.
+  using Flush = std::function<std::vector<Result>(std::vector<Item>& batch)>;
+
+  /// Starts the writer thread. `max_batch` bounds one commit's size.
+  GroupCommit(Flush flush, std::size_t max_batch)
+      : flush_(std::move(flush)), max_batch_(max_batch == 0 ? 1 : max_batch), open_(std::make_shared<Batch>()) {
+    writer_ = std::thread([this] { run(); });
+  }
+
+  /// Commits what is pending, then stops. Callers must have returned from submit().
+  ~GroupCommit() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    work_.notify_one();
+    writer_.join();
+  }
+
+  GroupCommit(const GroupCommit&) = delete;
+  GroupCommit& operator=(const GroupCommit&) = delete;
+
+  /// Returns `item`'s result once its batch is committed; rethrows the flush's
+  /// exception when the batch failed. Thread-safe.
+  Result submit(Item item) {
+    std::unique_lock lock(mutex_);
+    // A full batch waits for the writer to take it: one commit never grows unbounded.
+    room_.wait(lock, [&] { return open_->items.size() < max_batch_; });
+    auto batch = open_;
+    const std::size_t index = batch->items.size();
+    batch->items.push_back(std::move(item));
+    work_.notify_one();
+    batch->committed.wait(lock, [&] { return batch->done; });
+    if (batch->error) std::rethrow_exception(batch->error);
+    return std::move(batch->results.at(index));
+  }
+
+ private:
+  // Each batch has its own condition variable: finishing one commit wakes only
+  // the callers it carried, not those already queued for the next one.
+  struct Batch {
+    std::vector<Item> items;
+    std::vector<Result> results;
+    std::exception_ptr error;
+    std::condition_variable committed;
+    bool done = false;
+  };
+
+  void run() {
+    std::unique_lock lock(mutex_);
+    for (;;) {
+      work_.wait(lock, [&] { return stopping_ || !open_->items.empty(); });
+      if (open_->items.empty()) return;  // stopping and nothing left
+      auto batch = std::exchange(open_, std::make_shared<Batch>());
+      room_.notify_all();  // room in the new open batch
+      lock.unlock();
+      try {
+        batch->results = flush_(batch->items);
+        if (batch->results.size() != batch->items.size()) {
+          throw std::logic_error("group commit: one result per item expected");
+        }
+      } catch (...) {
+        batch->error = std::current_exception();
+      }
+      lock.lock();
+      batch->done = true;
+      lock.unlock();
+      batch->committed.notify_all();  // outside the lock: woken callers need it at once
+      lock.lock();
+    }
+  }
+
+  Flush flush_;
+  std::size_t max_batch_;
+  std::mutex mutex_;
+  std::condition_variable work_;  // writer waits for items
+  std::condition_variable room_;  // callers wait for room in a full open batch
+  std::shared_ptr<Batch> open_;   // the batch new items join
+  bool stopping_ = false;
+  std::thread writer_;
+};
+
+}  // namespace carnet::core
