@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <set>
 #include <thread>
 
 #include "carnet/core/json.hpp"
@@ -68,6 +69,42 @@ TEST(Concurrency, WithoutIfMatchNoUpdateIsLost) {
   std::set<std::string> texts;
   for (const auto& e : history["entry"]) texts.insert(e["resource"]["code"]["text"].get<std::string>());
   EXPECT_EQ(texts.size(), static_cast<std::size_t>(kClients * kEach));
+}
+
+}  // namespace
+}  // namespace carnet::testing
+
+namespace carnet::testing {
+namespace {
+
+// Concurrent POSTs share grouped commits: each still gets its own id, version
+// 1, a readable resource and exactly one audit record.
+TEST(Concurrency, ConcurrentCreatesAreEachStoredAndAuditedOnce) {
+  auto& server = TestServer::shared();
+  long long audits_before = server.sql_scalar("SELECT count(*) FROM audit_event");
+  constexpr int kClients = 8, kEach = 25;
+  std::vector<std::vector<std::string>> ids(kClients);
+  std::vector<std::thread> clients;
+  for (int c = 0; c < kClients; ++c) {
+    clients.emplace_back([&, c] {
+      auto http = server.client();
+      for (int i = 0; i < kEach; ++i) {
+        auto r = http.request("POST", "/fhir/Basic", fhir_json_headers(),
+                              R"({"resourceType":"Basic","code":{"text":"grouped-)" + std::to_string(c * 100 + i) +
+                                  R"("}})");
+        if (r.status == 201) ids[c].push_back(core::parse_json(r.body)["id"]);
+      }
+    });
+  }
+  for (auto& t : clients) t.join();
+  std::set<std::string> unique;
+  for (const auto& list : ids) unique.insert(list.begin(), list.end());
+  EXPECT_EQ(unique.size(), static_cast<std::size_t>(kClients * kEach));
+  EXPECT_EQ(server.sql_scalar("SELECT count(*) FROM audit_event") - audits_before, kClients * kEach);
+  auto http = server.client();
+  auto one = core::parse_json(http.request("GET", "/fhir/Basic/" + ids[3][7]).body);
+  EXPECT_EQ(one["code"]["text"], "grouped-307");
+  EXPECT_EQ(one["meta"]["versionId"], "1");
 }
 
 }  // namespace
