@@ -89,9 +89,9 @@ TEST(Concurrency, ConcurrentCreatesAreEachStoredAndAuditedOnce) {
     clients.emplace_back([&, c] {
       auto http = server.client();
       for (int i = 0; i < kEach; ++i) {
-        auto r = http.request("POST", "/fhir/Basic", fhir_json_headers(),
-                              R"({"resourceType":"Basic","code":{"text":"grouped-)" + std::to_string(c * 100 + i) +
-                                  R"("}})");
+        auto r = http.request(
+            "POST", "/fhir/Basic", fhir_json_headers(),
+            R"({"resourceType":"Basic","code":{"text":"grouped-)" + std::to_string(c * 100 + i) + R"("}})");
         if (r.status == 201) ids[c].push_back(core::parse_json(r.body)["id"]);
       }
     });

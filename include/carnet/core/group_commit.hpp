@@ -9,8 +9,8 @@
 #include <exception>
 #include <functional>
 #include <memory>
-#include <stdexcept>
 #include <mutex>
+#include <stdexcept>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -26,7 +26,9 @@ class GroupCommit {
 
   /// Starts the writer thread. `max_batch` bounds one commit's size.
   GroupCommit(Flush flush, std::size_t max_batch)
-      : flush_(std::move(flush)), max_batch_(max_batch == 0 ? 1 : max_batch), open_(std::make_shared<Batch>()) {
+      : flush_(std::move(flush)),
+        max_batch_(max_batch == 0 ? 1 : max_batch),
+        open_(std::make_shared<Batch>()) {
     writer_ = std::thread([this] { run(); });
   }
 

@@ -1,6 +1,5 @@
-#include <pqxx/pqxx>
-
 #include <map>
+#include <pqxx/pqxx>
 
 #include "carnet/core/group_commit.hpp"
 #include "carnet/store/pg_store.hpp"
@@ -25,7 +24,8 @@ class PgResourceStore final : public ResourceStore {
  public:
   PgResourceStore(const std::string& url, std::size_t pool_size)
       : pool_(url, pool_size, [](pqxx::connection& c) { prepare_statements(c); }),
-        creates_([this](std::vector<PendingCreate>& batch) { return flush_creates(batch); }, kMaxCreateBatch) {}
+        creates_([this](std::vector<PendingCreate>& batch) { return flush_creates(batch); },
+                 kMaxCreateBatch) {}
 
   std::optional<StoredVersion> read(const std::string& type, const std::string& id) override {
     return with_connection(pool_, [&](pqxx::connection& c) -> std::optional<StoredVersion> {
@@ -164,7 +164,11 @@ class PgResourceStore final : public ResourceStore {
     PendingCreate item;
     item.type = req.type;
     item.id = req.id;
-    item.row.text(req.type).text(req.id).instant(info.last_updated).text(result.stored.body).opt_text(req.patient);
+    item.row.text(req.type)
+        .text(req.id)
+        .instant(info.last_updated)
+        .text(result.stored.body)
+        .opt_text(req.patient);
     add_audit_params(item.row, audit);
     auto seq = creates_.submit(std::move(item));
     if (!seq) throw core::conflict("A resource " + req.type + "/" + req.id + " already exists");

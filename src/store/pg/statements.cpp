@@ -49,25 +49,27 @@ void prepare_statements(pqxx::connection& c) {
                 kAuditColumns + ") VALUES (" + kAuditValues + ")");
   // Many creates (a group commit) in one statement: heads, versions and audit
   // rows; ids that already exist are skipped and absent from the result.
-  c.prepare("create_many",
-            string("WITH i AS (SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], "
-                   "$5::text[], $6::timestamptz[], $7::text[], $8::char(1)[], $9::smallint[], $10::smallint[], "
-                   "$11::text[], $12::text[], $13::text[], $14::boolean[], $15::text[], $16::text[], $17::text[], "
-                   "$18::integer[], $19::text[], $20::text[]) AS t(res_type, res_id, last_updated, body, patient, "
-                   "recorded, interaction, action, http_status, outcome, outcome_desc, agent_who, agent_address, "
-                   "tls, http_method, entity_type, entity_id, entity_version, a_patient, query)), "
-                   "h AS (INSERT INTO resource (res_type, res_id, version, seq, last_updated, deleted) "
-                   "SELECT res_type, res_id, 1, nextval('change_seq'), last_updated, false FROM i "
-                   "ON CONFLICT DO NOTHING RETURNING res_type, res_id, seq), "
-                   "v AS (INSERT INTO resource_version (seq, res_type, res_id, version, last_updated, method, "
-                   "body, patient) SELECT h.seq, i.res_type, i.res_id, 1, i.last_updated, 'POST', i.body, i.patient "
-                   "FROM h JOIN i USING (res_type, res_id)), "
-                   "a AS (INSERT INTO audit_event (") +
-                kAuditColumns +
-                ") SELECT i.recorded, i.interaction, i.action, i.http_status, i.outcome, i.outcome_desc, "
-                "i.agent_who, i.agent_address, i.tls, i.http_method, i.entity_type, i.entity_id, i.entity_version, "
-                "i.a_patient, i.query FROM h JOIN i USING (res_type, res_id)) "
-                "SELECT res_type, res_id, seq FROM h");
+  c.prepare(
+      "create_many",
+      string(
+          "WITH i AS (SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], "
+          "$5::text[], $6::timestamptz[], $7::text[], $8::char(1)[], $9::smallint[], $10::smallint[], "
+          "$11::text[], $12::text[], $13::text[], $14::boolean[], $15::text[], $16::text[], $17::text[], "
+          "$18::integer[], $19::text[], $20::text[]) AS t(res_type, res_id, last_updated, body, patient, "
+          "recorded, interaction, action, http_status, outcome, outcome_desc, agent_who, agent_address, "
+          "tls, http_method, entity_type, entity_id, entity_version, a_patient, query)), "
+          "h AS (INSERT INTO resource (res_type, res_id, version, seq, last_updated, deleted) "
+          "SELECT res_type, res_id, 1, nextval('change_seq'), last_updated, false FROM i "
+          "ON CONFLICT DO NOTHING RETURNING res_type, res_id, seq), "
+          "v AS (INSERT INTO resource_version (seq, res_type, res_id, version, last_updated, method, "
+          "body, patient) SELECT h.seq, i.res_type, i.res_id, 1, i.last_updated, 'POST', i.body, i.patient "
+          "FROM h JOIN i USING (res_type, res_id)), "
+          "a AS (INSERT INTO audit_event (") +
+          kAuditColumns +
+          ") SELECT i.recorded, i.interaction, i.action, i.http_status, i.outcome, i.outcome_desc, "
+          "i.agent_who, i.agent_address, i.tls, i.http_method, i.entity_type, i.entity_id, i.entity_version, "
+          "i.a_patient, i.query FROM h JOIN i USING (res_type, res_id)) "
+          "SELECT res_type, res_id, seq FROM h");
   c.prepare("insert_audit",
             string("INSERT INTO audit_event (") + kAuditColumns + ") VALUES (" + kAuditValues + ")");
   c.prepare(
