@@ -79,7 +79,7 @@ class FhirHandler {
       reply = fail(ctx, core::internal(e.what()));
     }
     std::string allow = reply.status == 405 ? allowed_methods(path) : std::string();
-    return to_http(req, std::move(reply), pretty, allow);
+    return to_http(std::move(reply), pretty, allow);
   }
 
  private:
@@ -178,7 +178,7 @@ class FhirHandler {
     return allow.empty() ? "GET" : allow;
   }
 
-  static HttpResponse to_http(const HttpRequest& req, service::Reply reply, bool pretty,
+  static HttpResponse to_http(service::Reply reply, bool pretty,
                               const std::string& allow) {
     HttpResponse res;
     res.status = reply.status;

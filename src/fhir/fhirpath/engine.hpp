@@ -37,6 +37,8 @@ class Evaluator {
                     const Frame& frame) const;
 
   const EvaluationOptions& options() const { return options_; }
+  /// %resource (empty when evaluating without one).
+  const Collection& resource() const { return resource_; }
   /// The children named `name` of `v` (choice types and `_name` included).
   void children_named(const Value& v, std::string_view name, Collection& out) const;
   /// All children of a node.
@@ -60,6 +62,8 @@ class Evaluator {
 Value to_system(const Value& v);
 /// The single item of `c`, or nullopt when empty; EvaluationError when > 1.
 std::optional<Value> singleton(const Collection& c, std::string_view what);
+/// As singleton(), but an extension-only primitive (no value) counts as empty.
+std::optional<Value> value_singleton(const Collection& c, std::string_view what);
 /// Singleton evaluation to Boolean (http://hl7.org/fhirpath/N1/#singleton-evaluation-of-collections).
 std::optional<bool> to_boolean(const Collection& c, std::string_view what);
 /// A singleton String (node strings included), or nullopt when empty. Throws when not a string.

@@ -15,11 +15,6 @@ Collection one(Value v) {
   return c;
 }
 
-Collection boolean_result(std::optional<bool> b) {
-  if (!b) return {};
-  return one(make_boolean(*b));
-}
-
 Collection equality(const Collection& l, const Collection& r, bool negate) {
   if (l.empty() || r.empty()) return {};
   if (l.size() != r.size()) return one(make_boolean(negate));
@@ -95,7 +90,7 @@ Collection Evaluator::eval(const Node& n, const Frame& frame) const {
       return one(std::move(base[static_cast<std::size_t>(*idx)]));
     }
     case NodeKind::kUnary: {
-      auto v = singleton(eval(*n.args[0], frame), "unary minus");
+      auto v = value_singleton(eval(*n.args[0], frame), "unary minus");
       if (!v) return {};
       Value s = to_system(*v);
       if (s.kind == Kind::kInteger) return one(make_integer(-s.integer));
@@ -130,10 +125,17 @@ Collection Evaluator::eval_member(const Node& n, const Frame& frame) const {
   Collection out;
   const bool type_step = !n.base && !n.name.empty() && std::isupper(static_cast<unsigned char>(n.name[0])) != 0;
   for (const Value& v : *input) {
+    if (v.kind == Kind::kQuantity) {
+      if (n.name == "value") out.push_back(make_decimal_text(v.text));
+      if (n.name == "unit" || n.name == "code") out.push_back(make_string(v.unit));
+      continue;
+    }
     if (v.kind != Kind::kNode) continue;
     if (type_step && v.json != nullptr && v.json->is_object()) {
       auto rt = v.json->find("resourceType");
-      if ((rt != v.json->end() && rt->is_string() && rt->get_ref<const std::string&>() == n.name) ||
+      const bool is_resource = rt != v.json->end() && rt->is_string();
+      if ((is_resource && (rt->get_ref<const std::string&>() == n.name || n.name == "Resource" ||
+                           n.name == "DomainResource")) ||
           v.type == n.name) {
         out.push_back(v);
         continue;
@@ -209,8 +211,8 @@ Collection Evaluator::eval_binary(const Node& n, const Frame& frame) const {
     case BinaryOp::kGt:
     case BinaryOp::kLe:
     case BinaryOp::kGe: {
-      auto a = singleton(l, n.name);
-      auto b = singleton(r, n.name);
+      auto a = value_singleton(l, n.name);
+      auto b = value_singleton(r, n.name);
       if (!a || !b) return {};
       auto c = compare_values(*a, *b);
       if (!c) return {};
@@ -218,8 +220,8 @@ Collection Evaluator::eval_binary(const Node& n, const Frame& frame) const {
       return one(make_boolean(res));
     }
     default: {
-      auto a = singleton(l, n.name);
-      auto b = singleton(r, n.name);
+      auto a = value_singleton(l, n.name);
+      auto b = value_singleton(r, n.name);
       if (!a || !b) return {};
       auto v = arithmetic(n.op, *a, *b);
       if (!v) return {};

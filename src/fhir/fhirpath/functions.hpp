@@ -37,7 +37,8 @@ CARNET_FP_FN(fn_descendants); CARNET_FP_FN(fn_extension); CARNET_FP_FN(fn_resolv
 CARNET_FP_FN(fn_starts_with); CARNET_FP_FN(fn_ends_with); CARNET_FP_FN(fn_contains); CARNET_FP_FN(fn_matches);
 CARNET_FP_FN(fn_replace_matches); CARNET_FP_FN(fn_index_of); CARNET_FP_FN(fn_substring); CARNET_FP_FN(fn_upper);
 CARNET_FP_FN(fn_lower); CARNET_FP_FN(fn_replace); CARNET_FP_FN(fn_length); CARNET_FP_FN(fn_to_chars);
-CARNET_FP_FN(fn_trim); CARNET_FP_FN(fn_split); CARNET_FP_FN(fn_join); CARNET_FP_FN(fn_encode); CARNET_FP_FN(fn_decode);
+CARNET_FP_FN(fn_trim); CARNET_FP_FN(fn_split); CARNET_FP_FN(fn_matches_full); CARNET_FP_FN(fn_last_index_of);
+CARNET_FP_FN(fn_escape); CARNET_FP_FN(fn_unescape); CARNET_FP_FN(fn_join); CARNET_FP_FN(fn_encode); CARNET_FP_FN(fn_decode);
 
 // functions_convert.cpp
 CARNET_FP_FN(fn_to_string); CARNET_FP_FN(fn_to_integer); CARNET_FP_FN(fn_to_decimal); CARNET_FP_FN(fn_to_boolean);
@@ -45,6 +46,12 @@ CARNET_FP_FN(fn_to_date); CARNET_FP_FN(fn_to_date_time); CARNET_FP_FN(fn_to_time
 CARNET_FP_FN(fn_converts_to_string); CARNET_FP_FN(fn_converts_to_integer); CARNET_FP_FN(fn_converts_to_decimal);
 CARNET_FP_FN(fn_converts_to_boolean); CARNET_FP_FN(fn_converts_to_date); CARNET_FP_FN(fn_converts_to_date_time);
 CARNET_FP_FN(fn_converts_to_time); CARNET_FP_FN(fn_converts_to_quantity);
+
+// functions_temporal.cpp
+CARNET_FP_FN(fn_year_of); CARNET_FP_FN(fn_month_of); CARNET_FP_FN(fn_day_of); CARNET_FP_FN(fn_hour_of);
+CARNET_FP_FN(fn_minute_of); CARNET_FP_FN(fn_second_of); CARNET_FP_FN(fn_millisecond_of);
+CARNET_FP_FN(fn_timezone_offset_of); CARNET_FP_FN(fn_date_of); CARNET_FP_FN(fn_time_of); CARNET_FP_FN(fn_precision);
+CARNET_FP_FN(fn_sort);
 
 // functions_math.cpp
 CARNET_FP_FN(fn_abs); CARNET_FP_FN(fn_ceiling); CARNET_FP_FN(fn_floor); CARNET_FP_FN(fn_round); CARNET_FP_FN(fn_sqrt);

@@ -108,7 +108,9 @@ std::optional<Value> conv_date_time(const Value& s, const Evaluator&, const Node
 std::optional<Value> conv_time(const Value& s, const Evaluator&, const Node&, const Frame&) {
   if (s.kind == Kind::kTime) return s;
   if (s.kind == Kind::kString) {
-    auto p = parse_temporal(s.text, Kind::kTime);
+    std::string_view text = s.text;
+    if (!text.empty() && text[0] == 'T') text.remove_prefix(1);
+    auto p = parse_temporal(text, Kind::kTime);
     if (p) return temporal_value(Kind::kTime, *p);
   }
   return std::nullopt;

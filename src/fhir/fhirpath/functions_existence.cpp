@@ -6,15 +6,15 @@
 namespace carnet::fhir::fhirpath::detail {
 namespace {
 
-// Every item as a Boolean; nullopt when one is not a Boolean.
-std::optional<std::vector<bool>> booleans(const Collection& in, std::string_view what) {
-  std::vector<bool> out;
+// True when some item is the Boolean `wanted`; throws when an item is not a Boolean.
+bool any_is(const Collection& in, bool wanted, std::string_view what) {
+  bool found = false;
   for (const Value& v : in) {
     Value s = to_system(v);
     if (s.kind != Kind::kBoolean) throw EvaluationError(std::string(what) + " expects booleans");
-    out.push_back(s.boolean);
+    if (s.boolean == wanted) found = true;
   }
-  return out;
+  return found;
 }
 
 bool subset(const Collection& a, const Collection& b) {
@@ -39,8 +39,11 @@ CARNET_FP_FN(fn_empty) { return bool_result(in.empty()); }
 
 CARNET_FP_FN(fn_exists) {
   if (call.args.empty()) return bool_result(!in.empty());
+  // Lenient like fhirpath.js: a criterion yielding several items counts as true.
   for (std::size_t i = 0; i < in.size(); ++i) {
-    auto b = to_boolean(ev.lambda(call, 0, in[i], static_cast<std::int64_t>(i), frame), "exists");
+    Collection r = ev.lambda(call, 0, in[i], static_cast<std::int64_t>(i), frame);
+    if (r.size() > 1) return bool_result(true);
+    auto b = to_boolean(r, "exists");
     if (b && *b) return bool_result(true);
   }
   return bool_result(false);
@@ -54,29 +57,10 @@ CARNET_FP_FN(fn_all) {
   return bool_result(true);
 }
 
-CARNET_FP_FN(fn_all_true) {
-  for (bool b : *booleans(in, "allTrue"))
-    if (!b) return bool_result(false);
-  return bool_result(true);
-}
-
-CARNET_FP_FN(fn_any_true) {
-  for (bool b : *booleans(in, "anyTrue"))
-    if (b) return bool_result(true);
-  return bool_result(false);
-}
-
-CARNET_FP_FN(fn_all_false) {
-  for (bool b : *booleans(in, "allFalse"))
-    if (b) return bool_result(false);
-  return bool_result(true);
-}
-
-CARNET_FP_FN(fn_any_false) {
-  for (bool b : *booleans(in, "anyFalse"))
-    if (!b) return bool_result(true);
-  return bool_result(false);
-}
+CARNET_FP_FN(fn_all_true) { return bool_result(!any_is(in, false, "allTrue()")); }
+CARNET_FP_FN(fn_any_true) { return bool_result(any_is(in, true, "anyTrue()")); }
+CARNET_FP_FN(fn_all_false) { return bool_result(!any_is(in, true, "allFalse()")); }
+CARNET_FP_FN(fn_any_false) { return bool_result(any_is(in, false, "anyFalse()")); }
 
 CARNET_FP_FN(fn_subset_of) { return bool_result(subset(in, ev.arg(call, 0, frame))); }
 CARNET_FP_FN(fn_superset_of) { return bool_result(subset(ev.arg(call, 0, frame), in)); }
@@ -122,7 +106,7 @@ CARNET_FP_FN(fn_get_value) {
 CARNET_FP_FN(fn_iif) {
   if (in.size() > 1) throw EvaluationError("iif() expects at most one input item");
   auto run = [&](std::size_t i) {
-    return in.size() == 1 ? ev.lambda(call, i, in.front(), 0, frame) : ev.arg(call, i, frame);
+    return in.size() == 1 ? ev.lambda(call, i, in.front(), frame.index, frame) : ev.arg(call, i, frame);
   };
   Collection criterion = run(0);
   if (criterion.size() == 1) {
@@ -158,8 +142,18 @@ CARNET_FP_FN(fn_time_of_day) { return single_result(temporal_now(ev, Kind::kTime
 CARNET_FP_FN(fn_empty_result) { return {}; }
 CARNET_FP_FN(fn_true_result) { return bool_result(true); }
 
+// True when every item is a number or Quantity with a value (aggregates
+// of anything else are empty, as in fhirpath.js).
+bool all_numeric(const Collection& in) {
+  for (const Value& v : in) {
+    Value s = to_system(v);
+    if (!is_number(s) && s.kind != Kind::kQuantity) return false;
+  }
+  return true;
+}
+
 CARNET_FP_FN(fn_sum) {
-  if (in.empty()) return single_result(make_integer(0));
+  if (in.empty() || !all_numeric(in)) return {};
   Value acc = to_system(in.front());
   for (std::size_t i = 1; i < in.size(); ++i) {
     auto r = arithmetic(BinaryOp::kAdd, acc, in[i]);
@@ -170,7 +164,7 @@ CARNET_FP_FN(fn_sum) {
 }
 
 CARNET_FP_FN(fn_min) {
-  if (in.empty()) return {};
+  if (in.empty() || !all_numeric(in)) return {};
   Value best = to_system(in.front());
   for (const Value& v : in) {
     auto c = compare_values(v, best);
@@ -180,7 +174,7 @@ CARNET_FP_FN(fn_min) {
 }
 
 CARNET_FP_FN(fn_max) {
-  if (in.empty()) return {};
+  if (in.empty() || !all_numeric(in)) return {};
   Value best = to_system(in.front());
   for (const Value& v : in) {
     auto c = compare_values(v, best);
@@ -190,7 +184,7 @@ CARNET_FP_FN(fn_max) {
 }
 
 CARNET_FP_FN(fn_avg) {
-  if (in.empty()) return {};
+  if (in.empty() || !all_numeric(in)) return {};
   long double s = 0;
   for (const Value& v : in) {
     Value n = to_system(v);

@@ -17,7 +17,7 @@ std::size_t count_arg(const Evaluator& ev, const Node& call, const Frame& frame,
 }
 
 bool same_item(const Value& a, const Value& b) {
-  if (a.kind == Kind::kNode && b.kind == Kind::kNode) return a.json == b.json && a.extension == b.extension;
+  if (a.kind == Kind::kNode && b.kind == Kind::kNode && a.json == b.json && a.extension == b.extension) return true;
   auto e = equal_values(a, b);
   return e && *e;
 }
@@ -82,6 +82,8 @@ CARNET_FP_FN(fn_of_type) {
   return out;
 }
 
+// Strict (singleton) unlike the `as` operator, which R4 search parameters
+// apply to repeating elements; the R4 parameters only use as() on 0..1 elements.
 CARNET_FP_FN(fn_as) {
   if (in.size() > 1) throw EvaluationError("as() expects a single item");
   return fn_of_type(ev, in, call, frame);
@@ -198,6 +200,20 @@ CARNET_FP_FN(fn_resolve) {
       ref = (*v.json)["reference"].get<std::string>();
     }
     if (ref.empty()) continue;
+    if (ref[0] == '#' && !ev.resource().empty()) {
+      // Contained resource of %resource (FHIR R4 §2.3.4 resolve()).
+      const core::Json* root = ev.resource().front().json;
+      auto contained = root != nullptr && root->is_object() ? root->find("contained") : root->end();
+      if (root != nullptr && root->is_object() && contained != root->end() && contained->is_array()) {
+        for (const core::Json& c : *contained) {
+          if (c.is_object() && c.contains("id") && c["id"] == ref.substr(1)) {
+            out.push_back(make_node(&c, nullptr, c.value("resourceType", std::string())));
+            break;
+          }
+        }
+      }
+      continue;
+    }
     if (ev.options().resolver) {
       if (const core::Json* r = ev.options().resolver(ref)) {
         out.push_back(make_node(r, nullptr, r->is_object() && r->contains("resourceType") ? (*r)["resourceType"].get<std::string>() : ""));

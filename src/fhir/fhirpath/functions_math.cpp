@@ -8,7 +8,7 @@ namespace carnet::fhir::fhirpath::detail {
 namespace {
 
 std::optional<Value> number_input(const Collection& in, std::string_view what) {
-  auto v = singleton(in, what);
+  auto v = value_singleton(in, what);
   if (!v) return std::nullopt;
   Value s = to_system(*v);
   if (!is_number(s) && s.kind != Kind::kQuantity) throw EvaluationError(std::string(what) + " expects a number");
@@ -23,6 +23,12 @@ Collection decimal_or_empty(long double d) {
 Collection to_integer_result(long double d) {
   if (std::isnan(d) || std::isinf(d)) return {};
   return single_result(make_integer(static_cast<std::int64_t>(d)));
+}
+
+// ceiling/floor/truncate of a Quantity keep its unit.
+Collection rounded(const Value& v, long double d) {
+  if (v.kind == Kind::kQuantity) return single_result(make_quantity(make_integer(static_cast<std::int64_t>(d)), v.unit));
+  return to_integer_result(d);
 }
 
 }  // namespace
@@ -41,19 +47,19 @@ CARNET_FP_FN(fn_abs) {
 CARNET_FP_FN(fn_ceiling) {
   auto v = number_input(in, "ceiling()");
   if (!v) return {};
-  return to_integer_result(std::ceil(numeric(*v)));
+  return rounded(*v, std::ceil(v->kind == Kind::kQuantity ? v->decimal : numeric(*v)));
 }
 
 CARNET_FP_FN(fn_floor) {
   auto v = number_input(in, "floor()");
   if (!v) return {};
-  return to_integer_result(std::floor(numeric(*v)));
+  return rounded(*v, std::floor(v->kind == Kind::kQuantity ? v->decimal : numeric(*v)));
 }
 
 CARNET_FP_FN(fn_truncate) {
   auto v = number_input(in, "truncate()");
   if (!v) return {};
-  return to_integer_result(std::trunc(numeric(*v)));
+  return rounded(*v, std::trunc(v->kind == Kind::kQuantity ? v->decimal : numeric(*v)));
 }
 
 CARNET_FP_FN(fn_round) {
@@ -66,7 +72,9 @@ CARNET_FP_FN(fn_round) {
     if (digits < 0) throw EvaluationError("round() precision must be >= 0");
   }
   long double scale = std::pow(10.0L, static_cast<long double>(digits));
-  long double r = std::round(numeric(*v) * scale) / scale;
+  long double x = v->kind == Kind::kQuantity ? v->decimal : numeric(*v);
+  long double r = std::round(x * scale) / scale;
+  if (v->kind == Kind::kQuantity) return single_result(make_quantity(make_decimal(r), v->unit));
   if (digits == 0 && v->kind == Kind::kInteger) return single_result(make_integer(static_cast<std::int64_t>(r)));
   return single_result(make_decimal(r));
 }

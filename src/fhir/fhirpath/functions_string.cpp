@@ -15,9 +15,35 @@ std::optional<std::string> input_string(const Collection& in, std::string_view w
   return to_string_arg(in, what);
 }
 
-std::regex make_regex(const std::string& pattern) {
+// FHIRPath regexes are single-line mode ('.' matches newlines): rewrite each
+// unescaped '.' outside a class as [\s\S] for std::regex (ECMAScript).
+std::regex make_regex(const std::string& pattern, const std::string& flags = "", bool full = false) {
+  if (flags.find_first_not_of("im") != std::string::npos) throw EvaluationError("unsupported regex flags '" + flags + "'");
+  const bool icase = flags.find('i') != std::string::npos;
+  const bool multiline = flags.find('m') != std::string::npos;
+  std::string p;
+  bool in_class = false;
+  for (std::size_t i = 0; i < pattern.size(); ++i) {
+    char c = pattern[i];
+    if (c == '\\' && i + 1 < pattern.size()) {
+      p += c;
+      p += pattern[++i];
+      continue;
+    }
+    if (c == '[') in_class = true;
+    if (c == ']') in_class = false;
+    if (c == '.' && !in_class) {
+      p += "[\\s\\S]";
+      continue;
+    }
+    p += c;
+  }
+  if (full) p = "^(?:" + p + ")$";
   try {
-    return std::regex(pattern, std::regex::ECMAScript);
+    auto options = std::regex::ECMAScript;
+    if (icase) options |= std::regex::icase;
+    if (multiline) options |= std::regex::multiline;
+    return std::regex(p, options);
   } catch (const std::regex_error&) {
     throw EvaluationError("invalid regular expression");
   }
@@ -28,7 +54,7 @@ constexpr std::string_view kBase64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnop
 std::string base64_encode(const std::string& s, bool url) {
   std::string out;
   std::size_t i = 0;
-  while (i + 2 < s.size() + 2 && i < s.size()) {
+  while (i < s.size()) {
     unsigned b0 = static_cast<unsigned char>(s[i]);
     unsigned b1 = i + 1 < s.size() ? static_cast<unsigned char>(s[i + 1]) : 0;
     unsigned b2 = i + 2 < s.size() ? static_cast<unsigned char>(s[i + 2]) : 0;
@@ -39,7 +65,10 @@ std::string base64_encode(const std::string& s, bool url) {
     out += i + 2 < s.size() ? kBase64[n & 63] : '=';
     i += 3;
   }
-  if (url) std::replace(out.begin(), out.end(), '+', '-'), std::replace(out.begin(), out.end(), '/', '_');
+  if (url) {
+    std::replace(out.begin(), out.end(), '+', '-');
+    std::replace(out.begin(), out.end(), '/', '_');
+  }
   return out;
 }
 
@@ -63,7 +92,46 @@ std::optional<std::string> base64_decode(std::string s) {
   return out;
 }
 
+struct Escape {
+  std::string_view raw;
+  std::string_view escaped;
+};
+constexpr Escape kHtml[] = {{"&", "&amp;"}, {"<", "&lt;"}, {">", "&gt;"}, {"\"", "&quot;"}, {"'", "&#39;"}};
+constexpr Escape kJson[] = {{"\\", "\\\\"}, {"\"", "\\\""}};
+
+// Replaces, left to right, each `from` sequence of the table by its `to` side.
+template <std::size_t N>
+std::string translate(const std::string& s, const Escape (&table)[N], bool unescape) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size();) {
+    bool done = false;
+    for (const Escape& e : table) {
+      std::string_view from = unescape ? e.escaped : e.raw;
+      if (s.compare(i, from.size(), from) == 0) {
+        out.append(unescape ? e.raw : e.escaped);
+        i += from.size();
+        done = true;
+        break;
+      }
+    }
+    if (!done) out += s[i++];
+  }
+  return out;
+}
+
+Collection escape_impl(const Evaluator& ev, const Collection& in, const Node& call, const Frame& frame, bool unescape) {
+  auto s = input_string(in, call.name);
+  auto f = to_string_arg(ev.arg(call, 0, frame), call.name);
+  if (!s || !f) return {};
+  if (*f == "html") return single_result(make_string(translate(*s, kHtml, unescape)));
+  if (*f == "json") return single_result(make_string(translate(*s, kJson, unescape)));
+  return {};
+}
+
 }  // namespace
+
+CARNET_FP_FN(fn_escape) { return escape_impl(ev, in, call, frame, false); }
+CARNET_FP_FN(fn_unescape) { return escape_impl(ev, in, call, frame, true); }
 
 CARNET_FP_FN(fn_starts_with) {
   auto s = input_string(in, "startsWith()");
@@ -90,7 +158,26 @@ CARNET_FP_FN(fn_matches) {
   auto s = input_string(in, "matches()");
   auto p = to_string_arg(ev.arg(call, 0, frame), "matches()");
   if (!s || !p) return {};
-  return bool_result(std::regex_search(*s, make_regex(*p)));
+  std::string flags;
+  if (call.args.size() > 1) flags = to_string_arg(ev.arg(call, 1, frame), "matches()").value_or("");
+  return bool_result(std::regex_search(*s, make_regex(*p, flags)));
+}
+
+CARNET_FP_FN(fn_matches_full) {
+  auto s = input_string(in, "matchesFull()");
+  auto p = to_string_arg(ev.arg(call, 0, frame), "matchesFull()");
+  if (!s || !p) return {};
+  std::string flags;
+  if (call.args.size() > 1) flags = to_string_arg(ev.arg(call, 1, frame), "matchesFull()").value_or("");
+  return bool_result(std::regex_search(*s, make_regex(*p, flags, true)));
+}
+
+CARNET_FP_FN(fn_last_index_of) {
+  auto s = input_string(in, "lastIndexOf()");
+  auto p = to_string_arg(ev.arg(call, 0, frame), "lastIndexOf()");
+  if (!s || !p) return {};
+  auto pos = s->rfind(*p);
+  return single_result(make_integer(pos == std::string::npos ? -1 : static_cast<std::int64_t>(pos)));
 }
 
 CARNET_FP_FN(fn_replace_matches) {
@@ -209,10 +296,13 @@ CARNET_FP_FN(fn_split) {
 CARNET_FP_FN(fn_join) {
   std::string sep;
   if (!call.args.empty()) sep = to_string_arg(ev.arg(call, 0, frame), "join()").value_or("");
+  if (in.empty()) return {};
   std::string out;
   for (std::size_t i = 0; i < in.size(); ++i) {
     if (i > 0) out += sep;
-    out += to_string_arg(Collection{in[i]}, "join()").value_or("");
+    Value s = to_system(in[i]);
+    if (s.kind != Kind::kString) throw EvaluationError("join() expects strings");
+    out += s.text;
   }
   return single_result(make_string(out));
 }
@@ -239,6 +329,8 @@ CARNET_FP_FN(fn_decode) {
   auto f = to_string_arg(ev.arg(call, 0, frame), "decode()");
   if (!s || !f) return {};
   if (*f == "hex") {
+    if (s->size() % 2 != 0 || s->find_first_not_of("0123456789abcdefABCDEF") != std::string::npos)
+      throw EvaluationError("decode('hex') expects an even number of hex digits");
     std::string out;
     for (std::size_t i = 0; i + 1 < s->size(); i += 2)
       out += static_cast<char>(std::stoi(s->substr(i, 2), nullptr, 16));

@@ -33,10 +33,36 @@ std::string read_quoted(std::string_view s, std::size_t& i, char quote) {
         case 't': out += '\t'; break;
         case 'f': out += '\f'; break;
         case 'u': {
-          if (i + 4 >= s.size()) fail("bad \\u escape", i);
-          unsigned cp = static_cast<unsigned>(std::stoul(std::string(s.substr(i + 1, 4)), nullptr, 16));
+          auto hex4 = [&](std::size_t at, unsigned& v) {
+            if (at + 4 > s.size()) return false;
+            v = 0;
+            for (std::size_t k = at; k < at + 4; ++k) {
+              int d = std::isxdigit(static_cast<unsigned char>(s[k])) != 0
+                          ? (std::isdigit(static_cast<unsigned char>(s[k])) != 0 ? s[k] - '0' : (std::tolower(static_cast<unsigned char>(s[k])) - 'a' + 10))
+                          : -1;
+              if (d < 0) return false;
+              v = v * 16 + static_cast<unsigned>(d);
+            }
+            return true;
+          };
+          unsigned cp = 0;
+          if (!hex4(i + 1, cp)) {  // Not an escape: keep the 'u' (as fhirpath.js does).
+            out += 'u';
+            break;
+          }
           i += 4;
-          if (cp < 0x80) {
+          unsigned low = 0;
+          if (cp >= 0xD800 && cp <= 0xDBFF && s.compare(i + 1, 2, "\\u") == 0 && hex4(i + 3, low) && low >= 0xDC00 &&
+              low <= 0xDFFF) {
+            cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+            i += 6;
+          }
+          if (cp >= 0x10000) {
+            out += static_cast<char>(0xF0 | (cp >> 18));
+            out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+            out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+            out += static_cast<char>(0x80 | (cp & 0x3F));
+          } else if (cp < 0x80) {
             out += static_cast<char>(cp);
           } else if (cp < 0x800) {
             out += static_cast<char>(0xC0 | (cp >> 6));

@@ -49,6 +49,15 @@ std::string infer_complex(const core::Json& j) {
   return {};
 }
 
+// "_" + name, built without operator+ (GCC 12 -O3 reports a false -Wrestrict there).
+std::string underscored(std::string_view name) {
+  std::string out;
+  out.reserve(name.size() + 1);
+  out.push_back('_');
+  out.append(name.data(), name.size());
+  return out;
+}
+
 bool derives_from(std::string_view t, std::string_view base) {
   if (t == base) return true;
   if (base == "string") return t == "code" || t == "id" || t == "markdown";
@@ -78,9 +87,13 @@ std::string system_name(Kind k) {
 }  // namespace
 
 void Evaluator::children_named(const Value& v, std::string_view name, Collection& out) const {
-  if (v.kind != Kind::kNode || v.json == nullptr || !v.json->is_object()) return;
-  const core::Json& j = *v.json;
-  std::string ext_key = "_" + std::string(name);
+  if (v.kind != Kind::kNode) return;
+  const core::Json* holder = v.json != nullptr && v.json->is_object() ? v.json : nullptr;
+  // A primitive's id and extension live in its `_name` sibling.
+  if (holder == nullptr && v.extension != nullptr && v.extension->is_object()) holder = v.extension;
+  if (holder == nullptr) return;
+  const core::Json& j = *holder;
+  std::string ext_key = underscored(name);
   auto it = j.find(name);
   auto ext = j.find(ext_key);
   auto push = [&](const core::Json* value, const core::Json* extension, const std::string& declared) {
@@ -113,7 +126,7 @@ void Evaluator::children_named(const Value& v, std::string_view name, Collection
     const std::string& key = c.key();
     if (key.size() > name.size() && key.compare(0, name.size(), name) == 0 &&
         std::isupper(static_cast<unsigned char>(key[name.size()])) != 0) {
-      auto e = j.find("_" + key);
+      auto e = j.find(underscored(key));
       push_all(&c.value(), e != j.end() ? &*e : nullptr, choice_type(std::string_view(key).substr(name.size())));
     }
   }
@@ -126,12 +139,15 @@ void Evaluator::children_named(const Value& v, std::string_view name, Collection
 }
 
 void Evaluator::all_children(const Value& v, Collection& out) const {
-  if (v.kind != Kind::kNode || v.json == nullptr || !v.json->is_object()) return;
-  for (auto c = v.json->begin(); c != v.json->end(); ++c) {
+  if (v.kind != Kind::kNode) return;
+  const core::Json* holder = v.json != nullptr && v.json->is_object() ? v.json : nullptr;
+  if (holder == nullptr && v.extension != nullptr && v.extension->is_object()) holder = v.extension;
+  if (holder == nullptr) return;
+  for (auto c = holder->begin(); c != holder->end(); ++c) {
     const std::string& key = c.key();
     if (key == "resourceType") continue;
     if (key[0] == '_') {
-      if (v.json->contains(key.substr(1))) continue;
+      if (holder->contains(key.substr(1))) continue;
       children_named(v, std::string_view(key).substr(1), out);
       continue;
     }
@@ -170,7 +186,9 @@ bool Evaluator::is_type(const Value& v, std::string_view spec) const {
   }
   if (derives_from(t, name)) return true;
   if (options_.model != nullptr && options_.model->is_subtype(t, name)) return true;
-  if (v.json != nullptr && v.json->is_object() && v.json->contains("resourceType")) {
+  const bool resource = v.json != nullptr && v.json->is_object() && v.json->contains("resourceType");
+  if (name == "Element" && !resource) return true;
+  if (resource) {
     if (name == "Resource") return true;
     if (name == "DomainResource") return t != "Bundle" && t != "Binary" && t != "Parameters";
   }

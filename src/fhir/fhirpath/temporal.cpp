@@ -272,10 +272,14 @@ std::string canonical_decimal(std::string_view text) {
   }
   std::size_t lead = 0;
   while (lead + 1 < s.size() && s[lead] == '0' && s[lead + 1] != '.') ++lead;
-  s.erase(0, lead);
-  if (s.empty()) s = "0";
-  if (neg && s != "0") s.insert(0, "-");
-  return s;
+  // Built by appending: GCC 12 -O3 reports a false -Wrestrict on erase/insert here.
+  std::string out;
+  out.reserve(s.size() + 1);
+  const bool zero = lead >= s.size() || s.compare(lead, std::string::npos, "0") == 0;
+  if (neg && !zero) out.push_back('-');
+  if (lead >= s.size()) out.push_back('0');
+  else out.append(s, lead, std::string::npos);
+  return out;
 }
 
 std::string decimal_text(long double d) {

@@ -104,7 +104,14 @@ std::string to_display(const Value& v) {
     case Kind::kDate:
     case Kind::kDateTime:
     case Kind::kTime: return detail::format_temporal(v.temporal, v.kind);
-    case Kind::kQuantity: return v.text + " '" + v.unit + "'";
+    case Kind::kQuantity: {
+      static constexpr std::string_view kCalendar[] = {
+          "year", "years", "month", "months", "week", "weeks", "day", "days", "hour", "hours",
+          "minute", "minutes", "second", "seconds", "millisecond", "milliseconds"};
+      for (auto c : kCalendar)
+        if (c == v.unit) return v.text + " " + v.unit;
+      return v.text + " '" + v.unit + "'";
+    }
   }
   return {};
 }

@@ -34,8 +34,18 @@ std::string unit_key(std::string_view u) {
   return s;
 }
 
+// A Quantity of unit '1' against a number: compare as numbers (UCUM dimensionless).
+void unitless(Value& a, Value& b) {
+  auto fix = [](Value& q, const Value& n) {
+    if (q.kind == Kind::kQuantity && q.unit == "1" && is_number(n)) q = make_decimal_text(q.text);
+  };
+  fix(a, b);
+  fix(b, a);
+}
+
 // Brings a string to the temporal kind of the other operand when it parses.
 bool align(Value& a, Value& b) {
+  unitless(a, b);
   auto fix = [](Value& s, const Value& t) {
     if (s.kind != Kind::kString || !is_temporal(t.kind)) return;
     Kind k = t.kind == Kind::kTime ? Kind::kTime
@@ -60,17 +70,19 @@ int fraction_digits(const std::string& t) {
   return dot == std::string::npos ? 0 : static_cast<int>(t.size() - dot - 1);
 }
 
-std::string normalize_space_lower(const std::string& s) {
+// String equivalence: case-insensitive, each whitespace character (NBSP too) as one space.
+std::string lower(const std::string& s) {
   std::string out;
-  bool space = false;
-  for (char c : s) {
-    if (std::isspace(static_cast<unsigned char>(c)) != 0) {
-      space = true;
-      continue;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0xA0) {
+      out += ' ';
+      ++i;
+    } else if (std::isspace(c) != 0) {
+      out += ' ';
+    } else {
+      out += static_cast<char>(std::tolower(c));
     }
-    if (space && !out.empty()) out += ' ';
-    space = false;
-    out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   }
   return out;
 }
@@ -88,7 +100,10 @@ Value to_system(const Value& v) {
   const core::Json& j = *v.json;
   if (j.is_string()) {
     const std::string& s = j.get_ref<const std::string&>();
-    Kind k = v.type == "date" ? Kind::kDate
+    // Untyped (no model) strings that look like FHIR dates/dateTimes are taken as such.
+    const bool date_like = v.type.empty() && s.size() >= 7 && s[4] == '-' && std::isdigit(static_cast<unsigned char>(s[0])) != 0;
+    Kind k = date_like ? (s.find('T') != std::string::npos ? Kind::kDateTime : Kind::kDate)
+             : v.type == "date" ? Kind::kDate
              : v.type == "dateTime" || v.type == "instant" ? Kind::kDateTime
              : v.type == "time" ? Kind::kTime
                                 : Kind::kString;
@@ -128,8 +143,14 @@ std::optional<Value> singleton(const Collection& c, std::string_view what) {
   return c.front();
 }
 
-std::optional<bool> to_boolean(const Collection& c, std::string_view what) {
+std::optional<Value> value_singleton(const Collection& c, std::string_view what) {
   auto v = singleton(c, what);
+  if (v && v->kind == Kind::kNode && v->json == nullptr) return std::nullopt;
+  return v;
+}
+
+std::optional<bool> to_boolean(const Collection& c, std::string_view what) {
+  auto v = value_singleton(c, what);
   if (!v) return std::nullopt;
   Value s = to_system(*v);
   if (s.kind == Kind::kBoolean) return s.boolean;
@@ -137,7 +158,7 @@ std::optional<bool> to_boolean(const Collection& c, std::string_view what) {
 }
 
 std::optional<std::string> to_string_arg(const Collection& c, std::string_view what) {
-  auto v = singleton(c, what);
+  auto v = value_singleton(c, what);
   if (!v) return std::nullopt;
   if (v->kind == Kind::kNode && v->json != nullptr && v->json->is_string()) return v->json->get<std::string>();
   Value s = to_system(*v);
@@ -146,7 +167,7 @@ std::optional<std::string> to_string_arg(const Collection& c, std::string_view w
 }
 
 std::optional<std::int64_t> to_integer_arg(const Collection& c, std::string_view what) {
-  auto v = singleton(c, what);
+  auto v = value_singleton(c, what);
   if (!v) return std::nullopt;
   Value s = to_system(*v);
   if (s.kind == Kind::kInteger) return s.integer;
@@ -154,11 +175,19 @@ std::optional<std::int64_t> to_integer_arg(const Collection& c, std::string_view
 }
 
 std::optional<bool> equal_values(const Value& a0, const Value& b0) {
+  // Two primitives of the tree are equal only when their extensions are too.
+  if (a0.kind == Kind::kNode && b0.kind == Kind::kNode && (a0.extension != nullptr || b0.extension != nullptr)) {
+    if (a0.extension == nullptr || b0.extension == nullptr || !(*a0.extension == *b0.extension)) return false;
+  }
   Value a = to_system(a0);
   Value b = to_system(b0);
   if (a.kind == Kind::kNode || b.kind == Kind::kNode) {
     if (a.kind != b.kind) return false;
-    if (a.json == nullptr || b.json == nullptr) return a.json == b.json;
+    if (a.json == nullptr || b.json == nullptr) {
+      if (a.json != b.json) return false;
+      if (a.extension == nullptr || b.extension == nullptr) return a.extension == b.extension;
+      return *a.extension == *b.extension;
+    }
     return *a.json == *b.json;
   }
   if (!align(a, b)) return false;
@@ -192,11 +221,12 @@ std::optional<bool> equal_values(const Value& a0, const Value& b0) {
 }
 
 bool equivalent_values(const Value& a0, const Value& b0) {
+  if (a0.kind == Kind::kNode && b0.kind == Kind::kNode && a0.json == nullptr && b0.json == nullptr) return true;
   Value a = to_system(a0);
   Value b = to_system(b0);
   if (!align(a, b)) return false;
   if (a.kind == Kind::kString && b.kind == Kind::kString)
-    return normalize_space_lower(a.text) == normalize_space_lower(b.text);
+    return lower(a.text) == lower(b.text);
   if ((is_number(a) && is_number(b)) || (a.kind == Kind::kQuantity && b.kind == Kind::kQuantity)) {
     if (a.kind == Kind::kQuantity && unit_key(a.unit) != unit_key(b.unit)) return false;
     std::string ta = canonical_decimal(number_text_of(a));
@@ -301,8 +331,10 @@ std::optional<Value> arithmetic(BinaryOp op, const Value& a0, const Value& b0) {
       if (op == BinaryOp::kDiv && y == 0) return std::nullopt;
       std::string unit;
       if (a.kind == Kind::kQuantity && b.kind == Kind::kQuantity) {
-        if (op == BinaryOp::kDiv && unit_key(a.unit) == unit_key(b.unit)) unit = "1";
-        else unit = a.unit + (op == BinaryOp::kMul ? "." : "/") + b.unit;
+        // Unit algebra needs UCUM; only dimensionless factors are handled.
+        if (b.unit == "1") unit = a.unit;
+        else if (a.unit == "1" && op == BinaryOp::kMul) unit = b.unit;
+        else return std::nullopt;
       } else {
         unit = a.kind == Kind::kQuantity ? a.unit : b.unit;
       }

@@ -20,8 +20,9 @@ void expect_one_issue(std::string_view resource, const std::string& code, const 
   EXPECT_EQ(issues[0].code, code);
   EXPECT_EQ(issues[0].expression, expression);
   EXPECT_FALSE(issues[0].diagnostics.empty());
-  if (!secret.empty())
+  if (!secret.empty()) {
     EXPECT_EQ(issues[0].diagnostics.find(secret), std::string::npos) << issues[0].diagnostics;
+  }
 }
 
 TEST(FhirCheck, MinimalPatientIsValid) {

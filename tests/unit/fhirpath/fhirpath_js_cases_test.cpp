@@ -22,7 +22,7 @@ using carnet::core::Json;
 namespace {
 
 // Raise when the engine improves; see docs/fhirpath.md.
-constexpr double kMinPassRate = 0.0;
+constexpr double kMinPassRate = 0.85;
 
 const std::string kDir = std::string(CARNET_FIXTURES_DIR) + "/fhirpath";
 
@@ -61,7 +61,20 @@ struct Outcome {
 
 class CaseRunner {
  public:
+  // A case's expression is a string, or a list of strings that must all pass.
   Outcome run(const nlohmann::json& c, const Json* subject) {
+    const nlohmann::json& e = c["expression"];
+    if (e.is_string()) return run_one(c, e.get<std::string>(), subject);
+    if (!e.is_array()) return Outcome{false, "unsupported expression form (base + expression)"};
+    for (const auto& x : e) {
+      Outcome o = run_one(c, x.get<std::string>(), subject);
+      if (!o.passed) return o;
+    }
+    return Outcome{true, ""};
+  }
+
+ private:
+  Outcome run_one(const nlohmann::json& c, const std::string& text, const Json* subject) {
     Outcome o;
     const Json* input = subject;
     Json file_input;
@@ -88,11 +101,12 @@ class CaseRunner {
     }
     const bool expect_error = c.contains("error") && c["error"] != false;
     try {
-      auto expr = fp::Expression::compile(c["expression"].get<std::string>());
+      auto expr = fp::Expression::compile(text);
       fp::Collection result = expr.evaluate(*input, options);
       nlohmann::json actual = nlohmann::json::array();
+      // fhirpath.js reports no item for a primitive that has only extensions.
       for (const fp::Value& v : result)
-        actual.push_back(nlohmann::json::parse(carnet::core::to_json_text(fp::to_json(v))));
+        if (v.kind != fp::Kind::kNode || v.json != nullptr) actual.push_back(nlohmann::json::parse(carnet::core::to_json_text(fp::to_json(v))));
       if (expect_error) {
         o.detail = "expected an error, got " + actual.dump();
         return o;
@@ -149,7 +163,7 @@ TEST(FhirpathJsCases, PassRateAndKnownFailures) {
       if (!o.passed) {
         std::string id = c["id"].get<std::string>();
         failing.insert(id);
-        report << id << " " << c["expression"].get<std::string>() << " :: " << o.detail << "\n";
+        report << id << " " << c["expression"].dump() << " :: " << o.detail << "\n";
       }
     }
   }
