@@ -54,7 +54,8 @@ class ExactBuilder {
     // patient data (diagnostics reach the audit trail).
     if (auto pos = error_.find("] "); pos != std::string::npos) error_ = error_.substr(pos + 2);
     if (auto pos = error_.find("; last read"); pos != std::string::npos) error_.erase(pos);
-    if (auto pos = error_.find(" parsing '"); pos != std::string::npos) error_.erase(pos);  // "number overflow parsing '<text>'"
+    if (auto pos = error_.find(" parsing '"); pos != std::string::npos)
+      error_.erase(pos);  // "number overflow parsing '<text>'"
     return false;
   }
 

@@ -178,8 +178,7 @@ class FhirHandler {
     return allow.empty() ? "GET" : allow;
   }
 
-  static HttpResponse to_http(service::Reply reply, bool pretty,
-                              const std::string& allow) {
+  static HttpResponse to_http(service::Reply reply, bool pretty, const std::string& allow) {
     HttpResponse res;
     res.status = reply.status;
     if (!reply.etag.empty()) res.headers.emplace_back("ETag", reply.etag);

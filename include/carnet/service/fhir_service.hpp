@@ -36,10 +36,10 @@ struct Context {
 /// The FHIR-level answer; the http layer adds Content-Type and serialises.
 struct Reply {
   int status = 200;
-  std::string body;           ///< compact JSON text; empty = no body
-  std::string etag;           ///< W/"n" or empty
-  std::string last_modified;  ///< HTTP-date or empty
-  std::string location;       ///< absolute URL or empty
+  std::string body;                                          ///< compact JSON text; empty = no body
+  std::string etag;                                          ///< W/"n" or empty
+  std::string last_modified;                                 ///< HTTP-date or empty
+  std::string location;                                      ///< absolute URL or empty
   std::vector<std::pair<std::string, std::string>> headers;  ///< further headers
 };
 

@@ -18,8 +18,8 @@ struct Frame;
 
 /// A function implementation: `input` is the evaluated focus, `call` the call
 /// node (arguments unevaluated, so lambdas such as where() can bind $this).
-using FunctionImpl = Collection (*)(const Evaluator& ev, const Collection& input,
-                                    const Node& call, const Frame& frame);
+using FunctionImpl = Collection (*)(const Evaluator& ev, const Collection& input, const Node& call,
+                                    const Frame& frame);
 
 enum class NodeKind : std::uint8_t {
   kLiteral,   // literal
@@ -37,8 +37,31 @@ enum class NodeKind : std::uint8_t {
 };
 
 enum class BinaryOp : std::uint8_t {
-  kNone, kMul, kDiv, kIntDiv, kMod, kAdd, kSub, kConcat, kUnion, kLt, kGt, kLe, kGe,
-  kEq, kEquiv, kNe, kNotEquiv, kIn, kContains, kAnd, kOr, kXor, kImplies, kIs, kAs,
+  kNone,
+  kMul,
+  kDiv,
+  kIntDiv,
+  kMod,
+  kAdd,
+  kSub,
+  kConcat,
+  kUnion,
+  kLt,
+  kGt,
+  kLe,
+  kGe,
+  kEq,
+  kEquiv,
+  kNe,
+  kNotEquiv,
+  kIn,
+  kContains,
+  kAnd,
+  kOr,
+  kXor,
+  kImplies,
+  kIs,
+  kAs,
 };
 
 struct Node {
@@ -54,7 +77,15 @@ struct Node {
 };
 
 enum class TokenKind : std::uint8_t {
-  kIdentifier, kDelimited, kString, kNumber, kDateTime, kTime, kVariable, kSymbol, kEnd,
+  kIdentifier,
+  kDelimited,
+  kString,
+  kNumber,
+  kDateTime,
+  kTime,
+  kVariable,
+  kSymbol,
+  kEnd,
 };
 
 struct Token {

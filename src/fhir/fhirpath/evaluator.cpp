@@ -73,7 +73,8 @@ Collection Evaluator::eval(const Node& n, const Frame& frame) const {
       if (n.name == "ucum") return one(make_string("http://unitsofmeasure.org"));
       if (n.name == "sct") return one(make_string("http://snomed.info/sct"));
       if (n.name == "loinc") return one(make_string("http://loinc.org"));
-      if (n.name.rfind("vs-", 0) == 0) return one(make_string("http://hl7.org/fhir/ValueSet/" + n.name.substr(3)));
+      if (n.name.rfind("vs-", 0) == 0)
+        return one(make_string("http://hl7.org/fhir/ValueSet/" + n.name.substr(3)));
       if (n.name.rfind("ext-", 0) == 0)
         return one(make_string("http://hl7.org/fhir/StructureDefinition/" + n.name.substr(4)));
       throw EvaluationError("undefined variable %" + n.name);
@@ -123,7 +124,8 @@ Collection Evaluator::eval_member(const Node& n, const Frame& frame) const {
     input = &base_values;
   }
   Collection out;
-  const bool type_step = !n.base && !n.name.empty() && std::isupper(static_cast<unsigned char>(n.name[0])) != 0;
+  const bool type_step =
+      !n.base && !n.name.empty() && std::isupper(static_cast<unsigned char>(n.name[0])) != 0;
   for (const Value& v : *input) {
     if (v.kind == Kind::kQuantity) {
       if (n.name == "value") out.push_back(make_decimal_text(v.text));
@@ -216,7 +218,10 @@ Collection Evaluator::eval_binary(const Node& n, const Frame& frame) const {
       if (!a || !b) return {};
       auto c = compare_values(*a, *b);
       if (!c) return {};
-      bool res = n.op == BinaryOp::kLt ? *c < 0 : n.op == BinaryOp::kGt ? *c > 0 : n.op == BinaryOp::kLe ? *c <= 0 : *c >= 0;
+      bool res = n.op == BinaryOp::kLt   ? *c < 0
+                 : n.op == BinaryOp::kGt ? *c > 0
+                 : n.op == BinaryOp::kLe ? *c <= 0
+                                         : *c >= 0;
       return one(make_boolean(res));
     }
     default: {

@@ -29,7 +29,8 @@ Collection Expression::evaluate(const Collection& context, const core::Json* res
   Collection res;
   if (resource != nullptr) {
     std::string type;
-    if (resource->is_object() && resource->contains("resourceType") && (*resource)["resourceType"].is_string())
+    if (resource->is_object() && resource->contains("resourceType") &&
+        (*resource)["resourceType"].is_string())
       type = (*resource)["resourceType"].get<std::string>();
     res.push_back(make_node(resource, nullptr, std::move(type)));
   }

@@ -20,7 +20,8 @@ bool is_decimal_text(const std::string& s) {
 }
 
 std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return s;
 }
 
@@ -32,7 +33,8 @@ Value temporal_value(Kind kind, const Temporal& t) {
   return v;
 }
 
-using Converter = std::optional<Value> (*)(const Value& s, const Evaluator& ev, const Node& call, const Frame& frame);
+using Converter = std::optional<Value> (*)(const Value& s, const Evaluator& ev, const Node& call,
+                                           const Frame& frame);
 
 std::optional<Value> conv_string(const Value& s, const Evaluator&, const Node&, const Frame&) {
   if (s.kind == Kind::kNode) return std::nullopt;
@@ -72,8 +74,10 @@ std::optional<Value> conv_boolean(const Value& s, const Evaluator&, const Node&,
   }
   if (s.kind == Kind::kString) {
     std::string t = lower(s.text);
-    if (t == "true" || t == "t" || t == "yes" || t == "y" || t == "1" || t == "1.0") return make_boolean(true);
-    if (t == "false" || t == "f" || t == "no" || t == "n" || t == "0" || t == "0.0") return make_boolean(false);
+    if (t == "true" || t == "t" || t == "yes" || t == "y" || t == "1" || t == "1.0")
+      return make_boolean(true);
+    if (t == "false" || t == "f" || t == "no" || t == "n" || t == "0" || t == "0.0")
+      return make_boolean(false);
   }
   return std::nullopt;
 }
@@ -116,14 +120,19 @@ std::optional<Value> conv_time(const Value& s, const Evaluator&, const Node&, co
   return std::nullopt;
 }
 
-std::optional<Value> conv_quantity(const Value& s, const Evaluator& ev, const Node& call, const Frame& frame) {
+std::optional<Value> conv_quantity(const Value& s, const Evaluator& ev, const Node& call,
+                                   const Frame& frame) {
   std::optional<Value> q;
-  if (s.kind == Kind::kQuantity) q = s;
-  else if (s.kind == Kind::kInteger || s.kind == Kind::kDecimal) q = make_quantity(s, "1");
-  else if (s.kind == Kind::kBoolean) q = make_quantity(make_decimal_text(s.boolean ? "1.0" : "0.0"), "1");
+  if (s.kind == Kind::kQuantity)
+    q = s;
+  else if (s.kind == Kind::kInteger || s.kind == Kind::kDecimal)
+    q = make_quantity(s, "1");
+  else if (s.kind == Kind::kBoolean)
+    q = make_quantity(make_decimal_text(s.boolean ? "1.0" : "0.0"), "1");
   else if (s.kind == Kind::kString) {
     static const std::regex kQty(
-        "\\s*([+-]?[0-9]+(?:\\.[0-9]+)?)\\s*(?:'([^']+)'|(years?|months?|weeks?|days?|hours?|minutes?|seconds?|milliseconds?))?\\s*");
+        "\\s*([+-]?[0-9]+(?:\\.[0-9]+)?)\\s*(?:'([^']+)'|(years?|months?|weeks?|days?|hours?|minutes?|"
+        "seconds?|milliseconds?))?\\s*");
     std::smatch m;
     if (!std::regex_match(s.text, m, kQty)) return std::nullopt;
     std::string unit = m[2].matched ? m[2].str() : m[3].matched ? m[3].str() : "1";
@@ -137,8 +146,8 @@ std::optional<Value> conv_quantity(const Value& s, const Evaluator& ev, const No
   return q;
 }
 
-Collection convert(const Collection& in, Converter c, const Evaluator& ev, const Node& call, const Frame& frame,
-                   bool test) {
+Collection convert(const Collection& in, Converter c, const Evaluator& ev, const Node& call,
+                   const Frame& frame, bool test) {
   auto v = singleton(in, call.name);
   if (!v) return {};
   auto r = c(to_system(*v), ev, call, frame);
@@ -149,21 +158,53 @@ Collection convert(const Collection& in, Converter c, const Evaluator& ev, const
 
 }  // namespace
 
-CARNET_FP_FN(fn_to_string) { return convert(in, conv_string, ev, call, frame, false); }
-CARNET_FP_FN(fn_to_integer) { return convert(in, conv_integer, ev, call, frame, false); }
-CARNET_FP_FN(fn_to_decimal) { return convert(in, conv_decimal, ev, call, frame, false); }
-CARNET_FP_FN(fn_to_boolean) { return convert(in, conv_boolean, ev, call, frame, false); }
-CARNET_FP_FN(fn_to_date) { return convert(in, conv_date, ev, call, frame, false); }
-CARNET_FP_FN(fn_to_date_time) { return convert(in, conv_date_time, ev, call, frame, false); }
-CARNET_FP_FN(fn_to_time) { return convert(in, conv_time, ev, call, frame, false); }
-CARNET_FP_FN(fn_to_quantity) { return convert(in, conv_quantity, ev, call, frame, false); }
-CARNET_FP_FN(fn_converts_to_string) { return convert(in, conv_string, ev, call, frame, true); }
-CARNET_FP_FN(fn_converts_to_integer) { return convert(in, conv_integer, ev, call, frame, true); }
-CARNET_FP_FN(fn_converts_to_decimal) { return convert(in, conv_decimal, ev, call, frame, true); }
-CARNET_FP_FN(fn_converts_to_boolean) { return convert(in, conv_boolean, ev, call, frame, true); }
-CARNET_FP_FN(fn_converts_to_date) { return convert(in, conv_date, ev, call, frame, true); }
-CARNET_FP_FN(fn_converts_to_date_time) { return convert(in, conv_date_time, ev, call, frame, true); }
-CARNET_FP_FN(fn_converts_to_time) { return convert(in, conv_time, ev, call, frame, true); }
-CARNET_FP_FN(fn_converts_to_quantity) { return convert(in, conv_quantity, ev, call, frame, true); }
+CARNET_FP_FN(fn_to_string) {
+  return convert(in, conv_string, ev, call, frame, false);
+}
+CARNET_FP_FN(fn_to_integer) {
+  return convert(in, conv_integer, ev, call, frame, false);
+}
+CARNET_FP_FN(fn_to_decimal) {
+  return convert(in, conv_decimal, ev, call, frame, false);
+}
+CARNET_FP_FN(fn_to_boolean) {
+  return convert(in, conv_boolean, ev, call, frame, false);
+}
+CARNET_FP_FN(fn_to_date) {
+  return convert(in, conv_date, ev, call, frame, false);
+}
+CARNET_FP_FN(fn_to_date_time) {
+  return convert(in, conv_date_time, ev, call, frame, false);
+}
+CARNET_FP_FN(fn_to_time) {
+  return convert(in, conv_time, ev, call, frame, false);
+}
+CARNET_FP_FN(fn_to_quantity) {
+  return convert(in, conv_quantity, ev, call, frame, false);
+}
+CARNET_FP_FN(fn_converts_to_string) {
+  return convert(in, conv_string, ev, call, frame, true);
+}
+CARNET_FP_FN(fn_converts_to_integer) {
+  return convert(in, conv_integer, ev, call, frame, true);
+}
+CARNET_FP_FN(fn_converts_to_decimal) {
+  return convert(in, conv_decimal, ev, call, frame, true);
+}
+CARNET_FP_FN(fn_converts_to_boolean) {
+  return convert(in, conv_boolean, ev, call, frame, true);
+}
+CARNET_FP_FN(fn_converts_to_date) {
+  return convert(in, conv_date, ev, call, frame, true);
+}
+CARNET_FP_FN(fn_converts_to_date_time) {
+  return convert(in, conv_date_time, ev, call, frame, true);
+}
+CARNET_FP_FN(fn_converts_to_time) {
+  return convert(in, conv_time, ev, call, frame, true);
+}
+CARNET_FP_FN(fn_converts_to_quantity) {
+  return convert(in, conv_quantity, ev, call, frame, true);
+}
 
 }  // namespace carnet::fhir::fhirpath::detail

@@ -35,7 +35,9 @@ Value temporal_now(const Evaluator& ev, Kind kind, int precision) {
 
 }  // namespace
 
-CARNET_FP_FN(fn_empty) { return bool_result(in.empty()); }
+CARNET_FP_FN(fn_empty) {
+  return bool_result(in.empty());
+}
 
 CARNET_FP_FN(fn_exists) {
   if (call.args.empty()) return bool_result(!in.empty());
@@ -57,14 +59,28 @@ CARNET_FP_FN(fn_all) {
   return bool_result(true);
 }
 
-CARNET_FP_FN(fn_all_true) { return bool_result(!any_is(in, false, "allTrue()")); }
-CARNET_FP_FN(fn_any_true) { return bool_result(any_is(in, true, "anyTrue()")); }
-CARNET_FP_FN(fn_all_false) { return bool_result(!any_is(in, true, "allFalse()")); }
-CARNET_FP_FN(fn_any_false) { return bool_result(any_is(in, false, "anyFalse()")); }
+CARNET_FP_FN(fn_all_true) {
+  return bool_result(!any_is(in, false, "allTrue()"));
+}
+CARNET_FP_FN(fn_any_true) {
+  return bool_result(any_is(in, true, "anyTrue()"));
+}
+CARNET_FP_FN(fn_all_false) {
+  return bool_result(!any_is(in, true, "allFalse()"));
+}
+CARNET_FP_FN(fn_any_false) {
+  return bool_result(any_is(in, false, "anyFalse()"));
+}
 
-CARNET_FP_FN(fn_subset_of) { return bool_result(subset(in, ev.arg(call, 0, frame))); }
-CARNET_FP_FN(fn_superset_of) { return bool_result(subset(ev.arg(call, 0, frame), in)); }
-CARNET_FP_FN(fn_count) { return single_result(make_integer(static_cast<std::int64_t>(in.size()))); }
+CARNET_FP_FN(fn_subset_of) {
+  return bool_result(subset(in, ev.arg(call, 0, frame)));
+}
+CARNET_FP_FN(fn_superset_of) {
+  return bool_result(subset(ev.arg(call, 0, frame), in));
+}
+CARNET_FP_FN(fn_count) {
+  return single_result(make_integer(static_cast<std::int64_t>(in.size())));
+}
 
 CARNET_FP_FN(fn_distinct) {
   Collection out;
@@ -119,7 +135,9 @@ CARNET_FP_FN(fn_iif) {
   return {};
 }
 
-CARNET_FP_FN(fn_trace) { return in; }
+CARNET_FP_FN(fn_trace) {
+  return in;
+}
 
 CARNET_FP_FN(fn_aggregate) {
   Collection total = call.args.size() > 1 ? ev.arg(call, 1, frame) : Collection{};
@@ -136,11 +154,21 @@ CARNET_FP_FN(fn_aggregate) {
   return total;
 }
 
-CARNET_FP_FN(fn_today) { return single_result(temporal_now(ev, Kind::kDate, 3)); }
-CARNET_FP_FN(fn_now) { return single_result(temporal_now(ev, Kind::kDateTime, 0)); }
-CARNET_FP_FN(fn_time_of_day) { return single_result(temporal_now(ev, Kind::kTime, 0)); }
-CARNET_FP_FN(fn_empty_result) { return {}; }
-CARNET_FP_FN(fn_true_result) { return bool_result(true); }
+CARNET_FP_FN(fn_today) {
+  return single_result(temporal_now(ev, Kind::kDate, 3));
+}
+CARNET_FP_FN(fn_now) {
+  return single_result(temporal_now(ev, Kind::kDateTime, 0));
+}
+CARNET_FP_FN(fn_time_of_day) {
+  return single_result(temporal_now(ev, Kind::kTime, 0));
+}
+CARNET_FP_FN(fn_empty_result) {
+  return {};
+}
+CARNET_FP_FN(fn_true_result) {
+  return bool_result(true);
+}
 
 // True when every item is a number or Quantity with a value (aggregates
 // of anything else are empty, as in fhirpath.js).

@@ -17,7 +17,8 @@ std::size_t count_arg(const Evaluator& ev, const Node& call, const Frame& frame,
 }
 
 bool same_item(const Value& a, const Value& b) {
-  if (a.kind == Kind::kNode && b.kind == Kind::kNode && a.json == b.json && a.extension == b.extension) return true;
+  if (a.kind == Kind::kNode && b.kind == Kind::kNode && a.json == b.json && a.extension == b.extension)
+    return true;
   auto e = equal_values(a, b);
   return e && *e;
 }
@@ -33,7 +34,8 @@ std::string reference_type(const std::string& ref) {
   auto slash = s.rfind('/');
   if (slash == std::string::npos || slash == 0) return {};
   auto prev = s.rfind('/', slash - 1);
-  std::string type = s.substr(prev == std::string::npos ? 0 : prev + 1, slash - (prev == std::string::npos ? 0 : prev + 1));
+  std::string type =
+      s.substr(prev == std::string::npos ? 0 : prev + 1, slash - (prev == std::string::npos ? 0 : prev + 1));
   if (type.empty() || std::isupper(static_cast<unsigned char>(type[0])) == 0) return {};
   return type;
 }
@@ -101,9 +103,15 @@ CARNET_FP_FN(fn_single) {
   return single_result(*v);
 }
 
-CARNET_FP_FN(fn_first) { return in.empty() ? Collection{} : single_result(in.front()); }
-CARNET_FP_FN(fn_last) { return in.empty() ? Collection{} : single_result(in.back()); }
-CARNET_FP_FN(fn_tail) { return in.size() <= 1 ? Collection{} : Collection(in.begin() + 1, in.end()); }
+CARNET_FP_FN(fn_first) {
+  return in.empty() ? Collection{} : single_result(in.front());
+}
+CARNET_FP_FN(fn_last) {
+  return in.empty() ? Collection{} : single_result(in.back());
+}
+CARNET_FP_FN(fn_tail) {
+  return in.size() <= 1 ? Collection{} : Collection(in.begin() + 1, in.end());
+}
 
 CARNET_FP_FN(fn_skip) {
   auto n = to_integer_arg(ev.arg(call, 0, frame), "skip()");
@@ -216,7 +224,9 @@ CARNET_FP_FN(fn_resolve) {
     }
     if (ev.options().resolver) {
       if (const core::Json* r = ev.options().resolver(ref)) {
-        out.push_back(make_node(r, nullptr, r->is_object() && r->contains("resourceType") ? (*r)["resourceType"].get<std::string>() : ""));
+        out.push_back(make_node(
+            r, nullptr,
+            r->is_object() && r->contains("resourceType") ? (*r)["resourceType"].get<std::string>() : ""));
       }
       continue;
     }
@@ -227,6 +237,8 @@ CARNET_FP_FN(fn_resolve) {
   return out;
 }
 
-CARNET_FP_FN(fn_type) { return {}; }
+CARNET_FP_FN(fn_type) {
+  return {};
+}
 
 }  // namespace carnet::fhir::fhirpath::detail

@@ -11,7 +11,8 @@ std::optional<Value> number_input(const Collection& in, std::string_view what) {
   auto v = value_singleton(in, what);
   if (!v) return std::nullopt;
   Value s = to_system(*v);
-  if (!is_number(s) && s.kind != Kind::kQuantity) throw EvaluationError(std::string(what) + " expects a number");
+  if (!is_number(s) && s.kind != Kind::kQuantity)
+    throw EvaluationError(std::string(what) + " expects a number");
   return s;
 }
 
@@ -27,7 +28,8 @@ Collection to_integer_result(long double d) {
 
 // ceiling/floor/truncate of a Quantity keep its unit.
 Collection rounded(const Value& v, long double d) {
-  if (v.kind == Kind::kQuantity) return single_result(make_quantity(make_integer(static_cast<std::int64_t>(d)), v.unit));
+  if (v.kind == Kind::kQuantity)
+    return single_result(make_quantity(make_integer(static_cast<std::int64_t>(d)), v.unit));
   return to_integer_result(d);
 }
 
@@ -36,8 +38,10 @@ Collection rounded(const Value& v, long double d) {
 CARNET_FP_FN(fn_abs) {
   auto v = number_input(in, "abs()");
   if (!v) return {};
-  if (v->kind == Kind::kInteger) return single_result(make_integer(v->integer < 0 ? -v->integer : v->integer));
-  if (v->kind == Kind::kQuantity) return single_result(make_quantity(make_decimal(std::fabs(v->decimal)), v->unit));
+  if (v->kind == Kind::kInteger)
+    return single_result(make_integer(v->integer < 0 ? -v->integer : v->integer));
+  if (v->kind == Kind::kQuantity)
+    return single_result(make_quantity(make_decimal(std::fabs(v->decimal)), v->unit));
   Value r = *v;
   if (!r.text.empty() && r.text[0] == '-') r.text.erase(0, 1);
   r.decimal = std::fabs(r.decimal);
@@ -75,7 +79,8 @@ CARNET_FP_FN(fn_round) {
   long double x = v->kind == Kind::kQuantity ? v->decimal : numeric(*v);
   long double r = std::round(x * scale) / scale;
   if (v->kind == Kind::kQuantity) return single_result(make_quantity(make_decimal(r), v->unit));
-  if (digits == 0 && v->kind == Kind::kInteger) return single_result(make_integer(static_cast<std::int64_t>(r)));
+  if (digits == 0 && v->kind == Kind::kInteger)
+    return single_result(make_integer(static_cast<std::int64_t>(r)));
   return single_result(make_decimal(r));
 }
 

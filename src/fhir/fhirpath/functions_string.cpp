@@ -18,7 +18,8 @@ std::optional<std::string> input_string(const Collection& in, std::string_view w
 // FHIRPath regexes are single-line mode ('.' matches newlines): rewrite each
 // unescaped '.' outside a class as [\s\S] for std::regex (ECMAScript).
 std::regex make_regex(const std::string& pattern, const std::string& flags = "", bool full = false) {
-  if (flags.find_first_not_of("im") != std::string::npos) throw EvaluationError("unsupported regex flags '" + flags + "'");
+  if (flags.find_first_not_of("im") != std::string::npos)
+    throw EvaluationError("unsupported regex flags '" + flags + "'");
   const bool icase = flags.find('i') != std::string::npos;
   const bool multiline = flags.find('m') != std::string::npos;
   std::string p;
@@ -119,7 +120,8 @@ std::string translate(const std::string& s, const Escape (&table)[N], bool unesc
   return out;
 }
 
-Collection escape_impl(const Evaluator& ev, const Collection& in, const Node& call, const Frame& frame, bool unescape) {
+Collection escape_impl(const Evaluator& ev, const Collection& in, const Node& call, const Frame& frame,
+                       bool unescape) {
   auto s = input_string(in, call.name);
   auto f = to_string_arg(ev.arg(call, 0, frame), call.name);
   if (!s || !f) return {};
@@ -130,8 +132,12 @@ Collection escape_impl(const Evaluator& ev, const Collection& in, const Node& ca
 
 }  // namespace
 
-CARNET_FP_FN(fn_escape) { return escape_impl(ev, in, call, frame, false); }
-CARNET_FP_FN(fn_unescape) { return escape_impl(ev, in, call, frame, true); }
+CARNET_FP_FN(fn_escape) {
+  return escape_impl(ev, in, call, frame, false);
+}
+CARNET_FP_FN(fn_unescape) {
+  return escape_impl(ev, in, call, frame, true);
+}
 
 CARNET_FP_FN(fn_starts_with) {
   auto s = input_string(in, "startsWith()");
@@ -213,14 +219,16 @@ CARNET_FP_FN(fn_substring) {
 CARNET_FP_FN(fn_upper) {
   auto s = input_string(in, "upper()");
   if (!s) return {};
-  std::transform(s->begin(), s->end(), s->begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  std::transform(s->begin(), s->end(), s->begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
   return single_result(make_string(*s));
 }
 
 CARNET_FP_FN(fn_lower) {
   auto s = input_string(in, "lower()");
   if (!s) return {};
-  std::transform(s->begin(), s->end(), s->begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(s->begin(), s->end(), s->begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return single_result(make_string(*s));
 }
 
@@ -320,7 +328,8 @@ CARNET_FP_FN(fn_encode) {
     }
     return single_result(make_string(out));
   }
-  if (*f == "base64" || *f == "urlbase64") return single_result(make_string(base64_encode(*s, *f == "urlbase64")));
+  if (*f == "base64" || *f == "urlbase64")
+    return single_result(make_string(base64_encode(*s, *f == "urlbase64")));
   return {};
 }
 

@@ -37,13 +37,27 @@ Collection component(const Collection& in, int precision, std::string_view what)
 
 }  // namespace
 
-CARNET_FP_FN(fn_year_of) { return component(in, 1, "yearOf()"); }
-CARNET_FP_FN(fn_month_of) { return component(in, 2, "monthOf()"); }
-CARNET_FP_FN(fn_day_of) { return component(in, 3, "dayOf()"); }
-CARNET_FP_FN(fn_hour_of) { return component(in, 4, "hourOf()"); }
-CARNET_FP_FN(fn_minute_of) { return component(in, 5, "minuteOf()"); }
-CARNET_FP_FN(fn_second_of) { return component(in, 6, "secondOf()"); }
-CARNET_FP_FN(fn_millisecond_of) { return component(in, 7, "millisecondOf()"); }
+CARNET_FP_FN(fn_year_of) {
+  return component(in, 1, "yearOf()");
+}
+CARNET_FP_FN(fn_month_of) {
+  return component(in, 2, "monthOf()");
+}
+CARNET_FP_FN(fn_day_of) {
+  return component(in, 3, "dayOf()");
+}
+CARNET_FP_FN(fn_hour_of) {
+  return component(in, 4, "hourOf()");
+}
+CARNET_FP_FN(fn_minute_of) {
+  return component(in, 5, "minuteOf()");
+}
+CARNET_FP_FN(fn_second_of) {
+  return component(in, 6, "secondOf()");
+}
+CARNET_FP_FN(fn_millisecond_of) {
+  return component(in, 7, "millisecondOf()");
+}
 
 CARNET_FP_FN(fn_timezone_offset_of) {
   auto v = temporal_input(in, "timezoneOffsetOf()");
@@ -78,7 +92,8 @@ CARNET_FP_FN(fn_precision) {
   Value s = to_system(*v);
   if (s.kind == Kind::kDecimal) {
     auto dot = s.text.find('.');
-    return single_result(make_integer(dot == std::string::npos ? 0 : static_cast<std::int64_t>(s.text.size() - dot - 1)));
+    return single_result(
+        make_integer(dot == std::string::npos ? 0 : static_cast<std::int64_t>(s.text.size() - dot - 1)));
   }
   if (s.kind == Kind::kInteger) return single_result(make_integer(0));
   if (s.kind == Kind::kDate || s.kind == Kind::kDateTime || s.kind == Kind::kTime) {

@@ -9,9 +9,15 @@
 namespace carnet::fhir::fhirpath::detail {
 namespace {
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_ident_start(char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0 || c == '_'; }
-bool is_ident_char(char c) { return is_ident_start(c) || is_digit(c); }
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+bool is_ident_start(char c) {
+  return std::isalpha(static_cast<unsigned char>(c)) != 0 || c == '_';
+}
+bool is_ident_char(char c) {
+  return is_ident_start(c) || is_digit(c);
+}
 
 [[noreturn]] void fail(std::string_view what, std::size_t at) {
   throw ParseError("FHIRPath syntax error at offset " + std::to_string(at) + ": " + std::string(what));
@@ -38,7 +44,9 @@ std::string read_quoted(std::string_view s, std::size_t& i, char quote) {
             v = 0;
             for (std::size_t k = at; k < at + 4; ++k) {
               int d = std::isxdigit(static_cast<unsigned char>(s[k])) != 0
-                          ? (std::isdigit(static_cast<unsigned char>(s[k])) != 0 ? s[k] - '0' : (std::tolower(static_cast<unsigned char>(s[k])) - 'a' + 10))
+                          ? (std::isdigit(static_cast<unsigned char>(s[k])) != 0
+                                 ? s[k] - '0'
+                                 : (std::tolower(static_cast<unsigned char>(s[k])) - 'a' + 10))
                           : -1;
               if (d < 0) return false;
               v = v * 16 + static_cast<unsigned>(d);
@@ -52,8 +60,8 @@ std::string read_quoted(std::string_view s, std::size_t& i, char quote) {
           }
           i += 4;
           unsigned low = 0;
-          if (cp >= 0xD800 && cp <= 0xDBFF && s.compare(i + 1, 2, "\\u") == 0 && hex4(i + 3, low) && low >= 0xDC00 &&
-              low <= 0xDFFF) {
+          if (cp >= 0xD800 && cp <= 0xDBFF && s.compare(i + 1, 2, "\\u") == 0 && hex4(i + 3, low) &&
+              low >= 0xDC00 && low <= 0xDFFF) {
             cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
             i += 6;
           }

@@ -11,8 +11,9 @@ namespace carnet::fhir::fhirpath::detail {
 namespace {
 
 constexpr std::string_view kPrimitives[] = {
-    "boolean", "integer", "string", "decimal", "uri", "url", "canonical", "base64Binary", "instant", "date",
-    "dateTime", "time", "code", "oid", "id", "markdown", "unsignedInt", "positiveInt", "uuid", "integer64"};
+    "boolean",      "integer",  "string",      "decimal",     "uri",  "url",      "canonical",
+    "base64Binary", "instant",  "date",        "dateTime",    "time", "code",     "oid",
+    "id",           "markdown", "unsignedInt", "positiveInt", "uuid", "integer64"};
 
 bool is_primitive(std::string_view t) {
   for (auto p : kPrimitives)
@@ -37,7 +38,8 @@ std::string resource_type_of(const core::Json& j) {
 std::string infer_complex(const core::Json& j) {
   if (j.contains("resourceType")) return resource_type_of(j);
   if (j.contains("coding")) return "CodeableConcept";
-  if (j.contains("reference") || (j.contains("identifier") && j.contains("type") && j.size() <= 3)) return "Reference";
+  if (j.contains("reference") || (j.contains("identifier") && j.contains("type") && j.size() <= 3))
+    return "Reference";
   if (j.contains("value") && (j["value"].is_number() || core::is_decimal(j["value"])) &&
       (j.contains("unit") || j.contains("code") || j.contains("system")))
     return "Quantity";
@@ -117,7 +119,8 @@ void Evaluator::children_named(const Value& v, std::string_view name, Collection
     }
   };
   if (it != j.end() || ext != j.end()) {
-    std::string type = options_.model != nullptr ? options_.model->element_type(type_of(v), name) : std::string();
+    std::string type =
+        options_.model != nullptr ? options_.model->element_type(type_of(v), name) : std::string();
     push_all(it != j.end() ? &*it : nullptr, ext != j.end() ? &*ext : nullptr, type);
     return;
   }
@@ -127,7 +130,8 @@ void Evaluator::children_named(const Value& v, std::string_view name, Collection
     if (key.size() > name.size() && key.compare(0, name.size(), name) == 0 &&
         std::isupper(static_cast<unsigned char>(key[name.size()])) != 0) {
       auto e = j.find(underscored(key));
-      push_all(&c.value(), e != j.end() ? &*e : nullptr, choice_type(std::string_view(key).substr(name.size())));
+      push_all(&c.value(), e != j.end() ? &*e : nullptr,
+               choice_type(std::string_view(key).substr(name.size())));
     }
   }
   for (auto c = j.begin(); c != j.end(); ++c) {

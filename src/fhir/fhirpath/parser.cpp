@@ -18,20 +18,36 @@ struct OpInfo {
 
 // Higher power binds tighter; all binary operators associate to the left.
 constexpr OpInfo kOps[] = {
-    {"implies", BinaryOp::kImplies, 1}, {"or", BinaryOp::kOr, 2},     {"xor", BinaryOp::kXor, 2},
-    {"and", BinaryOp::kAnd, 3},         {"in", BinaryOp::kIn, 4},     {"contains", BinaryOp::kContains, 4},
-    {"=", BinaryOp::kEq, 5},            {"~", BinaryOp::kEquiv, 5},   {"!=", BinaryOp::kNe, 5},
-    {"!~", BinaryOp::kNotEquiv, 5},     {"<", BinaryOp::kLt, 6},      {">", BinaryOp::kGt, 6},
-    {"<=", BinaryOp::kLe, 6},           {">=", BinaryOp::kGe, 6},     {"|", BinaryOp::kUnion, 7},
-    {"is", BinaryOp::kIs, 8},           {"as", BinaryOp::kAs, 8},     {"+", BinaryOp::kAdd, 9},
-    {"-", BinaryOp::kSub, 9},           {"&", BinaryOp::kConcat, 9},  {"*", BinaryOp::kMul, 10},
-    {"/", BinaryOp::kDiv, 10},          {"div", BinaryOp::kIntDiv, 10}, {"mod", BinaryOp::kMod, 10},
+    {"implies", BinaryOp::kImplies, 1},
+    {"or", BinaryOp::kOr, 2},
+    {"xor", BinaryOp::kXor, 2},
+    {"and", BinaryOp::kAnd, 3},
+    {"in", BinaryOp::kIn, 4},
+    {"contains", BinaryOp::kContains, 4},
+    {"=", BinaryOp::kEq, 5},
+    {"~", BinaryOp::kEquiv, 5},
+    {"!=", BinaryOp::kNe, 5},
+    {"!~", BinaryOp::kNotEquiv, 5},
+    {"<", BinaryOp::kLt, 6},
+    {">", BinaryOp::kGt, 6},
+    {"<=", BinaryOp::kLe, 6},
+    {">=", BinaryOp::kGe, 6},
+    {"|", BinaryOp::kUnion, 7},
+    {"is", BinaryOp::kIs, 8},
+    {"as", BinaryOp::kAs, 8},
+    {"+", BinaryOp::kAdd, 9},
+    {"-", BinaryOp::kSub, 9},
+    {"&", BinaryOp::kConcat, 9},
+    {"*", BinaryOp::kMul, 10},
+    {"/", BinaryOp::kDiv, 10},
+    {"div", BinaryOp::kIntDiv, 10},
+    {"mod", BinaryOp::kMod, 10},
 };
 
 bool is_calendar_word(std::string_view w) {
   static constexpr std::string_view kWords[] = {
-      "year", "years", "month", "months", "week", "weeks", "day", "days", "hour", "hours",
-      "minute", "minutes", "second", "seconds", "millisecond", "milliseconds"};
+      "year", "years", "month",  "months",  "week",   "weeks",   "day",         "days",
+      "hour", "hours", "minute", "minutes", "second", "seconds", "millisecond", "milliseconds"};
   for (auto k : kWords)
     if (k == w) return true;
   return false;
@@ -138,7 +154,8 @@ class Parser {
       if (is_symbol(".")) {
         ++pos_;
         const Token& t = peek();
-        if (t.kind != TokenKind::kIdentifier && t.kind != TokenKind::kDelimited) fail("expected a name after '.'");
+        if (t.kind != TokenKind::kIdentifier && t.kind != TokenKind::kDelimited)
+          fail("expected a name after '.'");
         bool delimited = t.kind == TokenKind::kDelimited;
         std::string name = next().text;
         auto n = !delimited && is_symbol("(") ? call(std::move(name)) : member(std::move(name));
@@ -216,14 +233,13 @@ class Parser {
           return literal(make_quantity(v, next().text));
         return literal(std::move(v));
       }
-      case TokenKind::kString:
-        return literal(make_string(std::move(t.text)));
+      case TokenKind::kString: return literal(make_string(std::move(t.text)));
       case TokenKind::kDateTime:
       case TokenKind::kTime: {
         Value v;
-        v.kind = t.kind == TokenKind::kTime ? Kind::kTime
+        v.kind = t.kind == TokenKind::kTime              ? Kind::kTime
                  : t.text.find('T') != std::string::npos ? Kind::kDateTime
-                                                          : Kind::kDate;
+                                                         : Kind::kDate;
         auto parsed = parse_temporal(t.text, v.kind);
         if (!parsed) fail("bad date/time literal @" + t.text);
         v.temporal = *parsed;
@@ -237,16 +253,19 @@ class Parser {
         n->name = std::move(t.text);
         return n;
       }
-      case TokenKind::kDelimited:
-        return member(std::move(t.text));
+      case TokenKind::kDelimited: return member(std::move(t.text));
       case TokenKind::kIdentifier: {
         if (t.text == "true" || t.text == "false") return literal(make_boolean(t.text == "true"));
         if (t.text[0] == '$') {
           auto n = std::make_unique<Node>();
-          if (t.text == "$this") n->kind = NodeKind::kThis;
-          else if (t.text == "$index") n->kind = NodeKind::kIndex;
-          else if (t.text == "$total") n->kind = NodeKind::kTotal;
-          else fail("unknown " + t.text);
+          if (t.text == "$this")
+            n->kind = NodeKind::kThis;
+          else if (t.text == "$index")
+            n->kind = NodeKind::kIndex;
+          else if (t.text == "$total")
+            n->kind = NodeKind::kTotal;
+          else
+            fail("unknown " + t.text);
           return n;
         }
         if (is_symbol("(")) return call(std::move(t.text));
@@ -265,8 +284,7 @@ class Parser {
           return n;
         }
         break;
-      case TokenKind::kEnd:
-        break;
+      case TokenKind::kEnd: break;
     }
     --pos_;
     fail(t.kind == TokenKind::kEnd ? "unexpected end of expression" : "unexpected '" + t.text + "'");
@@ -285,6 +303,8 @@ std::string type_name_of(const Node& n) {
   return prefix.empty() ? std::string() : prefix + "." + n.name;
 }
 
-std::unique_ptr<Node> parse(std::string_view text) { return Parser(text).parse_all(); }
+std::unique_ptr<Node> parse(std::string_view text) {
+  return Parser(text).parse_all();
+}
 
 }  // namespace carnet::fhir::fhirpath::detail

@@ -126,7 +126,8 @@ std::optional<Temporal> parse_temporal(std::string_view s, Kind kind) {
     t.precision = 2;
     i += 3;
     if (i < s.size() && s[i] == '-') {
-      if (!two_digits(s, i + 1, t.day) || t.day < 1 || t.day > days_in_month(t.year, t.month)) return std::nullopt;
+      if (!two_digits(s, i + 1, t.day) || t.day < 1 || t.day > days_in_month(t.year, t.month))
+        return std::nullopt;
       t.precision = 3;
       i += 3;
     }
@@ -162,16 +163,31 @@ std::string format_temporal(const Temporal& t, Kind kind) {
   if (kind != Kind::kTime) {
     std::snprintf(buf, sizeof buf, "%04d", t.year);
     out = buf;
-    if (t.precision >= 2) { std::snprintf(buf, sizeof buf, "-%02d", t.month); out += buf; }
-    if (t.precision >= 3) { std::snprintf(buf, sizeof buf, "-%02d", t.day); out += buf; }
+    if (t.precision >= 2) {
+      std::snprintf(buf, sizeof buf, "-%02d", t.month);
+      out += buf;
+    }
+    if (t.precision >= 3) {
+      std::snprintf(buf, sizeof buf, "-%02d", t.day);
+      out += buf;
+    }
     if (kind == Kind::kDate || t.precision < 4) return out;
     out += 'T';
   }
   std::snprintf(buf, sizeof buf, "%02d", t.hour);
   out += buf;
-  if (t.precision >= 5) { std::snprintf(buf, sizeof buf, ":%02d", t.minute); out += buf; }
-  if (t.precision >= 6) { std::snprintf(buf, sizeof buf, ":%02d", t.second); out += buf; }
-  if (t.precision >= 7) { std::snprintf(buf, sizeof buf, ".%03d", t.millis); out += buf; }
+  if (t.precision >= 5) {
+    std::snprintf(buf, sizeof buf, ":%02d", t.minute);
+    out += buf;
+  }
+  if (t.precision >= 6) {
+    std::snprintf(buf, sizeof buf, ":%02d", t.second);
+    out += buf;
+  }
+  if (t.precision >= 7) {
+    std::snprintf(buf, sizeof buf, ".%03d", t.millis);
+    out += buf;
+  }
   if (kind == Kind::kDateTime && t.has_tz) {
     if (t.tz_minutes == 0) {
       out += 'Z';
@@ -200,7 +216,8 @@ std::optional<int> compare_temporal(const Temporal& a0, const Temporal& b0, Kind
   return 0;
 }
 
-std::optional<Temporal> add_duration(const Temporal& t, Kind kind, long double amount, std::string_view unit) {
+std::optional<Temporal> add_duration(const Temporal& t, Kind kind, long double amount,
+                                     std::string_view unit) {
   std::string u(unit);
   if (!u.empty() && u.back() == 's' && u != "s" && u != "ms") u.pop_back();
   Temporal r = t;
@@ -216,16 +233,24 @@ std::optional<Temporal> add_duration(const Temporal& t, Kind kind, long double a
     return r;
   }
   std::int64_t ms = 0;
-  if (u == "week" || u == "wk") ms = whole * 7 * 86400000;
-  else if (u == "day" || u == "d") ms = whole * 86400000;
-  else if (u == "hour" || u == "h") ms = whole * 3600000;
-  else if (u == "minute" || u == "min") ms = whole * 60000;
-  else if (u == "second" || u == "s") ms = static_cast<std::int64_t>(std::llround(amount * 1000));
-  else if (u == "millisecond" || u == "ms") ms = whole;
-  else return std::nullopt;
+  if (u == "week" || u == "wk")
+    ms = whole * 7 * 86400000;
+  else if (u == "day" || u == "d")
+    ms = whole * 86400000;
+  else if (u == "hour" || u == "h")
+    ms = whole * 3600000;
+  else if (u == "minute" || u == "min")
+    ms = whole * 60000;
+  else if (u == "second" || u == "s")
+    ms = static_cast<std::int64_t>(std::llround(amount * 1000));
+  else if (u == "millisecond" || u == "ms")
+    ms = whole;
+  else
+    return std::nullopt;
   if (kind == Kind::kTime) {
     std::int64_t day = 86400000;
-    std::int64_t base = ((static_cast<std::int64_t>(t.hour) * 60 + t.minute) * 60 + t.second) * 1000 + t.millis;
+    std::int64_t base =
+        ((static_cast<std::int64_t>(t.hour) * 60 + t.minute) * 60 + t.second) * 1000 + t.millis;
     std::int64_t v = ((base + ms) % day + day) % day;
     r.hour = static_cast<int>(v / 3600000);
     r.minute = static_cast<int>(v / 60000 % 60);
@@ -277,8 +302,10 @@ std::string canonical_decimal(std::string_view text) {
   out.reserve(s.size() + 1);
   const bool zero = lead >= s.size() || s.compare(lead, std::string::npos, "0") == 0;
   if (neg && !zero) out.push_back('-');
-  if (lead >= s.size()) out.push_back('0');
-  else out.append(s, lead, std::string::npos);
+  if (lead >= s.size())
+    out.push_back('0');
+  else
+    out.append(s, lead, std::string::npos);
   return out;
 }
 

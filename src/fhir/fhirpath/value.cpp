@@ -72,7 +72,8 @@ core::Json to_json(const Value& v) {
   switch (v.kind) {
     case Kind::kNode:
       if (v.json == nullptr) return nullptr;
-      if (core::is_decimal(*v.json)) return static_cast<double>(std::strtold(core::number_text(*v.json).c_str(), nullptr));
+      if (core::is_decimal(*v.json))
+        return static_cast<double>(std::strtold(core::number_text(*v.json).c_str(), nullptr));
       return *v.json;
     case Kind::kBoolean: return v.boolean;
     case Kind::kInteger: return v.integer;
@@ -106,8 +107,8 @@ std::string to_display(const Value& v) {
     case Kind::kTime: return detail::format_temporal(v.temporal, v.kind);
     case Kind::kQuantity: {
       static constexpr std::string_view kCalendar[] = {
-          "year", "years", "month", "months", "week", "weeks", "day", "days", "hour", "hours",
-          "minute", "minutes", "second", "seconds", "millisecond", "milliseconds"};
+          "year", "years", "month",  "months",  "week",   "weeks",   "day",         "days",
+          "hour", "hours", "minute", "minutes", "second", "seconds", "millisecond", "milliseconds"};
       for (auto c : kCalendar)
         if (c == v.unit) return v.text + " " + v.unit;
       return v.text + " '" + v.unit + "'";

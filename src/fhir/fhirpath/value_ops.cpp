@@ -11,7 +11,9 @@
 namespace carnet::fhir::fhirpath::detail {
 namespace {
 
-bool is_temporal(Kind k) { return k == Kind::kDate || k == Kind::kDateTime || k == Kind::kTime; }
+bool is_temporal(Kind k) {
+  return k == Kind::kDate || k == Kind::kDateTime || k == Kind::kTime;
+}
 
 bool is_quantity_type(std::string_view t) {
   return t == "Quantity" || t == "Age" || t == "Duration" || t == "Distance" || t == "Count" ||
@@ -48,7 +50,7 @@ bool align(Value& a, Value& b) {
   unitless(a, b);
   auto fix = [](Value& s, const Value& t) {
     if (s.kind != Kind::kString || !is_temporal(t.kind)) return;
-    Kind k = t.kind == Kind::kTime ? Kind::kTime
+    Kind k = t.kind == Kind::kTime                                                ? Kind::kTime
              : s.text.find('T') != std::string::npos || t.kind == Kind::kDateTime ? Kind::kDateTime
                                                                                   : Kind::kDate;
     if (auto p = parse_temporal(s.text, k)) {
@@ -89,7 +91,9 @@ std::string lower(const std::string& s) {
 
 }  // namespace
 
-bool is_number(const Value& v) { return v.kind == Kind::kInteger || v.kind == Kind::kDecimal; }
+bool is_number(const Value& v) {
+  return v.kind == Kind::kInteger || v.kind == Kind::kDecimal;
+}
 
 long double numeric(const Value& v) {
   return v.kind == Kind::kInteger ? static_cast<long double>(v.integer) : v.decimal;
@@ -101,12 +105,13 @@ Value to_system(const Value& v) {
   if (j.is_string()) {
     const std::string& s = j.get_ref<const std::string&>();
     // Untyped (no model) strings that look like FHIR dates/dateTimes are taken as such.
-    const bool date_like = v.type.empty() && s.size() >= 7 && s[4] == '-' && std::isdigit(static_cast<unsigned char>(s[0])) != 0;
-    Kind k = date_like ? (s.find('T') != std::string::npos ? Kind::kDateTime : Kind::kDate)
+    const bool date_like =
+        v.type.empty() && s.size() >= 7 && s[4] == '-' && std::isdigit(static_cast<unsigned char>(s[0])) != 0;
+    Kind k = date_like          ? (s.find('T') != std::string::npos ? Kind::kDateTime : Kind::kDate)
              : v.type == "date" ? Kind::kDate
              : v.type == "dateTime" || v.type == "instant" ? Kind::kDateTime
-             : v.type == "time" ? Kind::kTime
-                                : Kind::kString;
+             : v.type == "time"                            ? Kind::kTime
+                                                           : Kind::kString;
     if (k != Kind::kString) {
       if (auto t = parse_temporal(s, k)) {
         Value r;
@@ -130,8 +135,10 @@ Value to_system(const Value& v) {
     if (v.type.empty() && !j.contains("unit") && !j.contains("code")) return v;
     Value a = make_decimal_text(core::number_text(amount));
     std::string unit;
-    if (j.contains("code") && j["code"].is_string()) unit = j["code"].get<std::string>();
-    else if (j.contains("unit") && j["unit"].is_string()) unit = j["unit"].get<std::string>();
+    if (j.contains("code") && j["code"].is_string())
+      unit = j["code"].get<std::string>();
+    else if (j.contains("unit") && j["unit"].is_string())
+      unit = j["unit"].get<std::string>();
     return make_quantity(a, unit);
   }
   return v;
@@ -139,7 +146,8 @@ Value to_system(const Value& v) {
 
 std::optional<Value> singleton(const Collection& c, std::string_view what) {
   if (c.empty()) return std::nullopt;
-  if (c.size() > 1) throw EvaluationError(std::string(what) + " expects a single item, got " + std::to_string(c.size()));
+  if (c.size() > 1)
+    throw EvaluationError(std::string(what) + " expects a single item, got " + std::to_string(c.size()));
   return c.front();
 }
 
@@ -160,7 +168,8 @@ std::optional<bool> to_boolean(const Collection& c, std::string_view what) {
 std::optional<std::string> to_string_arg(const Collection& c, std::string_view what) {
   auto v = value_singleton(c, what);
   if (!v) return std::nullopt;
-  if (v->kind == Kind::kNode && v->json != nullptr && v->json->is_string()) return v->json->get<std::string>();
+  if (v->kind == Kind::kNode && v->json != nullptr && v->json->is_string())
+    return v->json->get<std::string>();
   Value s = to_system(*v);
   if (s.kind == Kind::kString || is_temporal(s.kind)) return s.text;
   throw EvaluationError(std::string(what) + " expects a string");
@@ -176,7 +185,8 @@ std::optional<std::int64_t> to_integer_arg(const Collection& c, std::string_view
 
 std::optional<bool> equal_values(const Value& a0, const Value& b0) {
   // Two primitives of the tree are equal only when their extensions are too.
-  if (a0.kind == Kind::kNode && b0.kind == Kind::kNode && (a0.extension != nullptr || b0.extension != nullptr)) {
+  if (a0.kind == Kind::kNode && b0.kind == Kind::kNode &&
+      (a0.extension != nullptr || b0.extension != nullptr)) {
     if (a0.extension == nullptr || b0.extension == nullptr || !(*a0.extension == *b0.extension)) return false;
   }
   Value a = to_system(a0);
@@ -221,12 +231,12 @@ std::optional<bool> equal_values(const Value& a0, const Value& b0) {
 }
 
 bool equivalent_values(const Value& a0, const Value& b0) {
-  if (a0.kind == Kind::kNode && b0.kind == Kind::kNode && a0.json == nullptr && b0.json == nullptr) return true;
+  if (a0.kind == Kind::kNode && b0.kind == Kind::kNode && a0.json == nullptr && b0.json == nullptr)
+    return true;
   Value a = to_system(a0);
   Value b = to_system(b0);
   if (!align(a, b)) return false;
-  if (a.kind == Kind::kString && b.kind == Kind::kString)
-    return lower(a.text) == lower(b.text);
+  if (a.kind == Kind::kString && b.kind == Kind::kString) return lower(a.text) == lower(b.text);
   if ((is_number(a) && is_number(b)) || (a.kind == Kind::kQuantity && b.kind == Kind::kQuantity)) {
     if (a.kind == Kind::kQuantity && unit_key(a.unit) != unit_key(b.unit)) return false;
     std::string ta = canonical_decimal(number_text_of(a));
@@ -310,7 +320,8 @@ std::optional<Value> arithmetic(BinaryOp op, const Value& a0, const Value& b0) {
       default: break;
     }
   }
-  if (op == BinaryOp::kAdd && a.kind == Kind::kString && b.kind == Kind::kString) return make_string(a.text + b.text);
+  if (op == BinaryOp::kAdd && a.kind == Kind::kString && b.kind == Kind::kString)
+    return make_string(a.text + b.text);
   if ((op == BinaryOp::kAdd || op == BinaryOp::kSub) && is_temporal(a.kind) && b.kind == Kind::kQuantity) {
     long double amount = op == BinaryOp::kSub ? -b.decimal : b.decimal;
     auto t = add_duration(a.temporal, a.kind, amount, b.unit);
@@ -323,7 +334,8 @@ std::optional<Value> arithmetic(BinaryOp op, const Value& a0, const Value& b0) {
   if (a.kind == Kind::kQuantity || b.kind == Kind::kQuantity) {
     if ((op == BinaryOp::kAdd || op == BinaryOp::kSub) && a.kind == b.kind) {
       if (unit_key(a.unit) != unit_key(b.unit)) return std::nullopt;
-      return make_quantity(make_decimal(op == BinaryOp::kAdd ? a.decimal + b.decimal : a.decimal - b.decimal), a.unit);
+      return make_quantity(make_decimal(op == BinaryOp::kAdd ? a.decimal + b.decimal : a.decimal - b.decimal),
+                           a.unit);
     }
     if (op == BinaryOp::kMul || op == BinaryOp::kDiv) {
       long double x = a.kind == Kind::kQuantity ? a.decimal : numeric(a);
@@ -332,9 +344,12 @@ std::optional<Value> arithmetic(BinaryOp op, const Value& a0, const Value& b0) {
       std::string unit;
       if (a.kind == Kind::kQuantity && b.kind == Kind::kQuantity) {
         // Unit algebra needs UCUM; only dimensionless factors are handled.
-        if (b.unit == "1") unit = a.unit;
-        else if (a.unit == "1" && op == BinaryOp::kMul) unit = b.unit;
-        else return std::nullopt;
+        if (b.unit == "1")
+          unit = a.unit;
+        else if (a.unit == "1" && op == BinaryOp::kMul)
+          unit = b.unit;
+        else
+          return std::nullopt;
       } else {
         unit = a.kind == Kind::kQuantity ? a.unit : b.unit;
       }

@@ -1,11 +1,12 @@
 // Behaviour the search indexer relies on, beyond the fhirpath.js suite.
 
+#include "carnet/fhir/fhirpath/expression.hpp"
+
 #include <gtest/gtest.h>
 
 #include <thread>
 
 #include "carnet/core/json.hpp"
-#include "carnet/fhir/fhirpath/expression.hpp"
 
 namespace fp = carnet::fhir::fhirpath;
 

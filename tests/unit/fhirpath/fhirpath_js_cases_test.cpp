@@ -79,7 +79,8 @@ class CaseRunner {
     const Json* input = subject;
     Json file_input;
     if (c.contains("inputfile")) {
-      file_input = carnet::core::parse_json(read_file(kDir + "/resources/" + c["inputfile"].get<std::string>()));
+      file_input =
+          carnet::core::parse_json(read_file(kDir + "/resources/" + c["inputfile"].get<std::string>()));
       input = &file_input;
     }
     Json empty = Json::object();
@@ -106,7 +107,8 @@ class CaseRunner {
       nlohmann::json actual = nlohmann::json::array();
       // fhirpath.js reports no item for a primitive that has only extensions.
       for (const fp::Value& v : result)
-        if (v.kind != fp::Kind::kNode || v.json != nullptr) actual.push_back(nlohmann::json::parse(carnet::core::to_json_text(fp::to_json(v))));
+        if (v.kind != fp::Kind::kNode || v.json != nullptr)
+          actual.push_back(nlohmann::json::parse(carnet::core::to_json_text(fp::to_json(v))));
       if (expect_error) {
         o.detail = "expected an error, got " + actual.dump();
         return o;
@@ -174,11 +176,13 @@ TEST(FhirpathJsCases, PassRateAndKnownFailures) {
          "# Regenerate with CARNET_FHIRPATH_WRITE_KNOWN=<path>; see docs/fhirpath.md.\n"
       << report.str();
   }
-  const double rate = total == 0 ? 0.0 : 1.0 - static_cast<double>(failing.size()) / static_cast<double>(total);
+  const double rate =
+      total == 0 ? 0.0 : 1.0 - static_cast<double>(failing.size()) / static_cast<double>(total);
   std::cout << "fhirpath.js cases: " << (total - failing.size()) << "/" << total << " passed (" << rate * 100
             << " %)\n";
   EXPECT_GE(rate, kMinPassRate);
   std::set<std::string> known = read_known_failures();
   for (const auto& id : failing) EXPECT_TRUE(known.count(id) > 0) << "new failure: " << id;
-  for (const auto& id : known) EXPECT_TRUE(failing.count(id) > 0) << "now passes, remove from known_failures.txt: " << id;
+  for (const auto& id : known)
+    EXPECT_TRUE(failing.count(id) > 0) << "now passes, remove from known_failures.txt: " << id;
 }

@@ -59,7 +59,8 @@ TEST(SearchParameterExpressions, AllCompile) {
 TEST(SearchParameterExpressions, EvaluateOnOfficialExamples) {
   auto params = load_params();
   std::map<std::string, std::vector<Json>> examples;
-  for (const auto& f : std::filesystem::directory_iterator(std::filesystem::path(CARNET_FIXTURES_DIR) / "examples")) {
+  for (const auto& f :
+       std::filesystem::directory_iterator(std::filesystem::path(CARNET_FIXTURES_DIR) / "examples")) {
     if (f.path().extension() != ".json") continue;
     Json j = carnet::core::parse_json(read_file(f.path()), 128);
     if (j.contains("resourceType")) examples[j["resourceType"].get<std::string>()].push_back(std::move(j));
