@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <pqxx/pqxx>
 #include <set>
 #include <thread>
 
@@ -105,6 +106,34 @@ TEST(Concurrency, ConcurrentCreatesAreEachStoredAndAuditedOnce) {
   auto one = core::parse_json(http.request("GET", "/fhir/Basic/" + ids[3][7]).body);
   EXPECT_EQ(one["code"]["text"], "grouped-307");
   EXPECT_EQ(one["meta"]["versionId"], "1");
+}
+
+}  // namespace
+}  // namespace carnet::testing
+
+namespace carnet::testing {
+namespace {
+
+// A row locked elsewhere for too long ends the request with 503 after the
+// lock timeout (10 s) instead of holding the client and a worker forever.
+TEST(Concurrency, LockHeldTooLongIsAnswered503NotAHang) {
+  auto& server = TestServer::shared();
+  ClientOptions patient;
+  patient.timeout = std::chrono::seconds(30);  // longer than the server's lock timeout
+  HttpClient http("127.0.0.1", server.http_port(), patient);
+  ASSERT_EQ(
+      http.request("PUT", "/fhir/Basic/conc-locked", fhir_json_headers(), basic("conc-locked", "a")).status,
+      201);
+  pqxx::connection blocker(server.database_url());
+  pqxx::work hold(blocker);
+  hold.exec("SELECT 1 FROM resource WHERE res_type = 'Basic' AND res_id = 'conc-locked' FOR UPDATE");
+  auto r = http.request("PUT", "/fhir/Basic/conc-locked", fhir_json_headers(), basic("conc-locked", "b"));
+  EXPECT_EQ(r.status, 503) << r.body;
+  EXPECT_EQ(core::parse_json(r.body)["issue"][0]["code"], "transient");
+  hold.abort();
+  EXPECT_EQ(
+      http.request("PUT", "/fhir/Basic/conc-locked", fhir_json_headers(), basic("conc-locked", "c")).status,
+      200);
 }
 
 }  // namespace

@@ -11,7 +11,8 @@ namespace carnet::store::pg {
 
 /// Runs `work(connection)` on a leased connection. Serialization failures and
 /// deadlocks are retried (up to 3 attempts) then become 409; unique violations
-/// 409; a broken connection drops it from the pool and becomes 503; any other
+/// 409; a broken connection drops it from the pool and becomes 503, as do
+/// statement and lock timeouts; any other
 /// database error is a 500 whose SQLSTATE goes to the log only. core::Error
 /// thrown by `work` passes through unchanged.
 template <typename Work>
@@ -36,6 +37,11 @@ auto with_connection(ConnectionPool& pool, Work&& work) -> decltype(work(std::de
       throw core::conflict("The resource already exists", e.what());
     } catch (const pqxx::sql_error& e) {
       if (!lease->is_open()) lease.discard();
+      // statement_timeout (57014) and lock_timeout (55P03), set on every pooled
+      // connection: the database was too busy, not the request wrong.
+      if (e.sqlstate() == "57014" || e.sqlstate() == "55P03") {
+        throw core::unavailable("The database did not answer in time; retry the request", e.what());
+      }
       throw core::internal("database error " + e.sqlstate() + ": " + e.what());
     }
   }

@@ -1,5 +1,6 @@
 #include "store/pg/statements.hpp"
 
+#include <pqxx/pqxx>
 #include <string>
 
 namespace carnet::store::pg {
@@ -25,6 +26,14 @@ const std::string kAuditSelect =
 
 void prepare_statements(pqxx::connection& c) {
   using std::string;
+  // No request may hang on the database: a stuck statement or a lock held too
+  // long ends with 503 (errors.hpp) instead of holding a worker forever.
+  {
+    pqxx::nontransaction tx(c);
+    tx.exec(
+        "SET statement_timeout = '30s'; SET lock_timeout = '10s'; SET idle_in_transaction_session_timeout = "
+        "'60s'");
+  }
   c.prepare("read_current", string("SELECT ") + kVersionColumns +
                                 " FROM resource_version WHERE res_type = $1 AND res_id = $2 "
                                 "ORDER BY version DESC LIMIT 1");

@@ -8,7 +8,7 @@
 
 namespace carnet::store::pg {
 
-/// Prepares all statements on a new connection.
+/// Sets the session's timeouts and prepares all statements on a new connection.
 void prepare_statements(pqxx::connection& conn);
 
 /// Appends the 15 audit_event column values, in the order of kAuditColumns.
