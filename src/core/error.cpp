@@ -75,7 +75,8 @@ Error internal(std::string log) {
   return make(500, "exception", "Internal server error; the incident is logged", {}, std::move(log));
 }
 Error unavailable(std::string d, std::string log) {
-  return make(503, "transient", std::move(d), {}, std::move(log));
+  // A transient failure: tell clients when to retry (RFC 9110 §10.2.3).
+  return make(503, "transient", std::move(d), {}, std::move(log)).with_header("Retry-After", "1");
 }
 Error timeout(std::string d) {
   return make(408, "timeout", std::move(d));

@@ -144,6 +144,7 @@ TEST_F(AuditFailure, WriteIsRolledBackAndAnswered503) {
                         R"({"resourceType":"Patient","id":"audit-sabotage"})");
   EXPECT_EQ(r.status, 503) << r.body;
   EXPECT_EQ(core::parse_json(r.body)["issue"][0]["code"], "transient");
+  ASSERT_NE(r.header("retry-after"), nullptr);
   EXPECT_EQ(TestServer::shared().sql_scalar(
                 "SELECT count(*) FROM resource_version WHERE res_id = 'audit-sabotage'"),
             0);
