@@ -22,7 +22,7 @@ TEST(GroupCommit, EveryCallerGetsTheResultOfItsOwnItem) {
         ++flushes;
         std::this_thread::sleep_for(std::chrono::milliseconds(2));  // let callers queue up
         std::vector<std::string> out;
-        for (int v : batch) out.push_back("r" + std::to_string(v));
+        for (int v : batch) out.push_back(std::string("r").append(std::to_string(v)));
         return out;
       },
       64);
@@ -33,7 +33,7 @@ TEST(GroupCommit, EveryCallerGetsTheResultOfItsOwnItem) {
     threads.emplace_back([&, t] { results[t] = group.submit(t); });
   }
   for (auto& th : threads) th.join();
-  for (int t = 0; t < kThreads; ++t) EXPECT_EQ(results[t], "r" + std::to_string(t));
+  for (int t = 0; t < kThreads; ++t) EXPECT_EQ(results[t], std::string("r").append(std::to_string(t)));
   EXPECT_LT(flushes.load(), kThreads);  // grouped
 }
 
