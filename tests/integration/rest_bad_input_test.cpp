@@ -92,7 +92,7 @@ INSTANTIATE_TEST_SUITE_P(
                 "not-supported"},
         BadCase{"BadPercent", "GET", "/fhir/Patient/a%zz", "", "", 400, "invalid"},
         BadCase{"OutsideBase", "GET", "/elsewhere", "", "", 404, "not-found"}),
-    [](const ::testing::TestParamInfo<BadCase>& info) { return std::string(info.param.name); });
+    [](const ::testing::TestParamInfo<BadCase>& case_info) { return std::string(case_info.param.name); });
 
 // Bad headers, and a body over the transport's limit.
 TEST(RestBadInputHeaders, MalformedIfMatchIs400) {

@@ -49,7 +49,7 @@ TEST(RestHistory, InstanceHistoryIsNewestFirstWithRequestAndResponse) {
 
 TEST(RestHistory, CountAndNextLinksWalkEveryVersionOnce) {
   auto http = TestServer::shared().client();
-  for (int i = 0; i < 7; ++i) put_basic(http, "hist-page", "v" + std::to_string(i));
+  for (int i = 0; i < 7; ++i) put_basic(http, "hist-page", std::string("v").append(std::to_string(i)));
   std::vector<std::string> versions;
   std::string next = "/fhir/Basic/hist-page/_history?_count=3";
   int pages = 0;
