@@ -4,8 +4,11 @@
 
 #include "app/database.hpp"
 #include "carnet/audit/trail.hpp"
+#include "carnet/core/error.hpp"
 #include "carnet/http/fhir_handler.hpp"
 #include "carnet/http/server.hpp"
+#include "carnet/search/parameters.hpp"
+#include "carnet/search/terminology.hpp"
 #include "carnet/service/fhir_service.hpp"
 #include "carnet/store/embedded_cluster.hpp"
 #include "carnet/store/pg_store.hpp"
@@ -17,6 +20,8 @@ struct Instance::Parts {
   std::unique_ptr<store::EmbeddedCluster> cluster;
   std::string url;
   std::shared_ptr<const fhir::Model> model;
+  std::shared_ptr<const search::Registry> registry;
+  std::shared_ptr<const search::Terminology> terminology;
   std::unique_ptr<store::ResourceStore> store;
   std::unique_ptr<audit::Trail> trail;
   std::unique_ptr<service::FhirService> service;
@@ -38,8 +43,20 @@ Instance::Instance(const config::Config& config, std::shared_ptr<const fhir::Mod
   p.trail = std::make_unique<audit::Trail>(
       [store](std::span<const core::AccessRecord> records) { store->append_audit(records); },
       config.audit.max_batch);
-  p.service = std::make_unique<service::FhirService>(*p.store, p.model, *p.trail,
+  // Loaded once: the official search parameters and the shipped terminology.
+  p.registry = search::Registry::load(config.server.schemas_dir, p.model->resource_types());
+  p.terminology = search::Terminology::load(config.server.schemas_dir);
+  p.service = std::make_unique<service::FhirService>(*p.store, p.model, *p.trail, p.registry, p.terminology,
                                                      service::ServiceOptions{config.limits.max_json_depth});
+  // Custom SearchParameters activated by earlier $reindex runs. A bad set does
+  // not stop the server: it starts with the official parameters only.
+  try {
+    if (auto n = p.service->load_custom_parameters(); n > 0)
+      spdlog::info("{} custom search parameters in use", n);
+  } catch (const core::Error& e) {
+    spdlog::warn("custom search parameters not loaded: {}",
+                 e.issues().empty() ? std::string(e.what()) : e.issues().front().diagnostics);
+  }
 
   auto [cert, key] = tls_files(config);
   p.server = std::make_unique<http::Server>(

@@ -98,6 +98,10 @@ void index_structure(const json& sd, ModelData& impl, const std::unordered_set<s
 
     ElementDef def;
     def.repeating = repeating;
+    // For _summary (http://hl7.org/fhir/R4/search.html#summary).
+    if (auto s = e.find("isSummary"); s != e.end() && s->is_boolean()) def.summary = s->get<bool>();
+    if (auto m = e.find("min"); m != e.end() && m->is_number_integer())
+      def.mandatory = m->get<long long>() > 0;
     def.fhirpath = name;
     if (auto ref = string_at(e, "contentReference"); !ref.empty()) {
       def.node_path = ref.substr(ref.find('#') + 1);  // "#Questionnaire.item"

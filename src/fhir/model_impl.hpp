@@ -39,6 +39,8 @@ struct ElementDef {
   std::string node_path;  ///< children: own snapshot path ("Patient.contact") or contentReference target
   ValueKind kind = ValueKind::complex;
   bool repeating = false;      ///< max cardinality is not "1": the JSON value is an array
+  bool summary = false;        ///< ElementDefinition.isSummary (_summary=true keeps it)
+  bool mandatory = false;      ///< min cardinality > 0 (every _summary form keeps it)
   const Node* node = nullptr;  ///< the children, resolved after load when kind == complex
 };
 

@@ -19,7 +19,7 @@ bool is_one_of(const std::string& key, std::initializer_list<std::string_view> k
 
 // What Model keeps of a StructureDefinition bundle:
 // entry[].resource.{resourceType,id,type,kind,abstract,derivation,fhirVersion,
-// snapshot.element[].{path,max,sliceName,contentReference,type[].{code,extension[].{url,valueUrl}}}}.
+// snapshot.element[].{path,min,max,isSummary,sliceName,contentReference,type[].{code,extension[].{url,valueUrl}}}}.
 bool keep_structure(const std::vector<std::string>& parents, const std::string& key) {
   switch (parents.size()) {
     case 0: return key == "entry";
@@ -28,7 +28,8 @@ bool keep_structure(const std::vector<std::string>& parents, const std::string& 
       return is_one_of(
           key, {"resourceType", "id", "type", "kind", "abstract", "derivation", "fhirVersion", "snapshot"});
     case 3: return parents[2] == "snapshot" && key == "element";
-    case 4: return is_one_of(key, {"path", "max", "sliceName", "contentReference", "type"});
+    case 4:
+      return is_one_of(key, {"path", "min", "max", "isSummary", "sliceName", "contentReference", "type"});
     case 5: return parents[4] == "type" && is_one_of(key, {"code", "extension"});
     case 6: return parents[5] == "extension" && is_one_of(key, {"url", "valueUrl"});
     default: return false;
@@ -120,6 +121,17 @@ bool Model::is_resource_type(std::string_view type) const {
 
 const std::vector<std::string>& Model::resource_types() const {
   return impl_->data.resource_types;
+}
+
+std::optional<Model::ElementFlags> Model::element_flags(std::string_view type,
+                                                        std::string_view property) const {
+  const Node* node = impl_->data.find_node(std::string(type));
+  if (node == nullptr || !is_resource_type(type)) return std::nullopt;
+  auto it = node->elements.find(std::string(property));
+  if (it == node->elements.end()) return std::nullopt;
+  const ElementDef& def = it->second;
+  // A choice element's FHIRPath is "value.ofType(Quantity)": its name is before the dot.
+  return ElementFlags{def.summary, def.mandatory, def.fhirpath.substr(0, def.fhirpath.find('.'))};
 }
 
 }  // namespace carnet::fhir

@@ -36,13 +36,31 @@ std::optional<std::string> header_value(const HttpRequest& req, std::string_view
   return std::nullopt;
 }
 
-std::string prefer_return(const HttpRequest& req) {
+// The value of preference `name` in the Prefer header (RFC 7240), e.g.
+// "return=minimal, handling=strict": "minimal" for "return"; empty when absent.
+std::string preference(const HttpRequest& req, std::string_view name) {
   const std::string* prefer = req.header("prefer");
   if (prefer == nullptr) return {};
-  auto pos = prefer->find("return=");
-  if (pos == std::string::npos) return {};
-  auto end = prefer->find_first_of(",; ", pos);
-  return prefer->substr(pos + 7, end == std::string::npos ? std::string::npos : end - pos - 7);
+  std::string_view rest = *prefer;
+  while (!rest.empty()) {
+    auto end = rest.find_first_of(",;");
+    std::string_view item = rest.substr(0, end);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    if (item.starts_with(name) && item.size() > name.size() && item[name.size()] == '=') {
+      item.remove_prefix(name.size() + 1);
+      while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+      if (item.size() >= 2 && item.front() == '"' && item.back() == '"')
+        item = item.substr(1, item.size() - 2);
+      return std::string(item);
+    }
+    if (end == std::string_view::npos) break;
+    rest.remove_prefix(end + 1);
+  }
+  return {};
+}
+
+bool is_search(Kind kind) {
+  return kind == Kind::search_type || kind == Kind::search_system || kind == Kind::search_compartment;
 }
 
 core::Error transport_error(int status, const std::string& message) {
@@ -108,16 +126,26 @@ class FhirHandler {
     if (takes_resource) {
       check_body_type(req, false);
       r.body = std::move(req.body);
-    } else if (kind == Kind::search_type && req.method == "POST" && !req.body.empty()) {
-      // POST [type]/_search: the form body adds parameters (http.html#search).
-      check_body_type(req, true);
+    } else if (is_search(kind) && req.method == "POST" && !req.body.empty()) {
+      // POST [type]/_search, POST [base]/_search: the form body's parameters
+      // follow the URL's (http.html#search). A JSON body is not a search.
+      if (check_body_type(req, true) != BodyKind::form) {
+        throw core::unsupported_media_type("POST _search takes an application/x-www-form-urlencoded body");
+      }
       for (auto& p : parse_query(req.body)) r.interaction.params.push_back(std::move(p));
+      // The audit trail records the whole search, the body's parameters included.
+      r.interaction.query += (r.interaction.query.empty() ? "" : "&") + req.body;
+      ctx.audit.query = r.interaction.query;
+      pretty = wants_pretty(r.interaction.params);
+      require_json_response(req, r.interaction.params);
     }
+    r.method = req.method == "HEAD" ? std::string("GET") : req.method;
     r.base_url = base_url_for(req, options_);
     r.if_match = header_value(req, "if-match");
     r.if_none_match = header_value(req, "if-none-match");
     r.if_none_exist = header_value(req, "if-none-exist");
-    r.prefer_return = prefer_return(req);
+    r.prefer_return = preference(req, "return");
+    r.strict_handling = preference(req, "handling") == "strict";
     return service_.handle(r, ctx);
   }
 
@@ -161,6 +189,8 @@ class FhirHandler {
     const auto& base = options_.base_path;
     if (!path.starts_with(base)) return "GET";
     auto rest = path.substr(base.size());
+    // $reindex starts a job (POST) or reports it (GET); the router takes any method for operations.
+    if (rest.ends_with("/$reindex")) return "GET, HEAD, POST";
     bool audit = rest.starts_with("/AuditEvent");
     for (const char* m : {"GET", "HEAD", "POST", "PUT", "DELETE"}) {
       if (audit && std::string_view(m) != "GET" && std::string_view(m) != "HEAD" &&

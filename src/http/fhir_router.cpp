@@ -103,6 +103,11 @@ Interaction route(std::string_view method_in, std::string_view path, const fhir:
     if (get) return make(Kind::capabilities);
     not_allowed(method, "metadata");
   }
+  if (seg.size() == 1 && first == "_search") {
+    // GET/POST [base]/_search: a system search (http.html#search).
+    if (get || post) return make(Kind::search_system);
+    not_allowed(method, "_search");
+  }
   if (seg.size() == 1 && first == "_history") {
     if (get) return make(Kind::history_system);
     not_allowed(method, "_history");
@@ -155,7 +160,8 @@ Interaction route(std::string_view method_in, std::string_view path, const fhir:
       in.operation = third;
       return in;
     }
-    if (model.is_resource_type(third)) {
+    // [base]/Patient/[id]/[type] and /* (every type of the compartment).
+    if (model.is_resource_type(third) || third == "*") {
       if (!get) not_allowed(method, "a compartment search");
       Interaction in = make(Kind::search_compartment, type, second);
       in.compartment_type = third;

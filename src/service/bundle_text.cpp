@@ -22,13 +22,14 @@ void BundleText::link(const std::string& relation, const std::string& url) {
 void BundleText::entry(const std::string& full_url, const std::string& resource, const std::string& tail) {
   if (!entries_.empty()) entries_.push_back(',');
   entries_.push_back('{');
-  entries_ += json_member("fullUrl", full_url);
+  if (!full_url.empty()) entries_ += json_member("fullUrl", full_url);
   if (!resource.empty()) {
-    entries_ += ",\"resource\":";
+    if (!full_url.empty()) entries_.push_back(',');
+    entries_ += "\"resource\":";
     entries_ += resource;
   }
   if (!tail.empty()) {
-    entries_.push_back(',');
+    if (!full_url.empty() || !resource.empty()) entries_.push_back(',');
     entries_ += tail;
   }
   entries_.push_back('}');
@@ -59,7 +60,7 @@ std::string url_encode(const std::string& value) {
   std::string out;
   for (unsigned char c : value) {
     if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
-        c == '_' || c == '~' || c == ':') {
+        c == '_' || c == '~' || c == ':' || c == '/' || c == ',' || c == '$' || c == '@') {
       out.push_back(static_cast<char>(c));
     } else {
       out.push_back('%');

@@ -17,7 +17,8 @@ class BundleText {
   void total(std::int64_t n) { total_ = n; }
   /// Adds a link (relation "self", "next", ...).
   void link(const std::string& relation, const std::string& url);
-  /// Adds an entry. `resource` is JSON text or empty (no resource, e.g. a
+  /// Adds an entry. `full_url` may be empty (no fullUrl, e.g. an
+  /// OperationOutcome of a search). `resource` is JSON text or empty (no resource, e.g. a
   /// deletion in a history); `tail` is the text of further entry members
   /// (e.g. `"request":{...},"response":{...}`), without leading comma, or empty.
   void entry(const std::string& full_url, const std::string& resource, const std::string& tail);
@@ -35,7 +36,9 @@ class BundleText {
 /// `"key":"value"` with the value escaped.
 std::string json_member(const std::string& key, const std::string& value);
 
-/// Percent-encodes a query parameter value (RFC 3986 unreserved kept).
+/// Percent-encodes a query parameter name or value: RFC 3986 unreserved
+/// characters and `: / , $ @` (allowed in a query, and common in FHIR values
+/// such as `http://loinc.org|1234-5` or `a,b`) are kept; `+ & = | %`... are encoded.
 std::string url_encode(const std::string& value);
 
 }  // namespace carnet::service

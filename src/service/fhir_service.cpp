@@ -9,10 +9,6 @@ namespace {
 constexpr std::string_view kAuditType = "AuditEvent";
 }  // namespace
 
-FhirService::FhirService(store::ResourceStore& store, std::shared_ptr<const fhir::Model> model,
-                         audit::Trail& trail, ServiceOptions options)
-    : store_(store), model_(std::move(model)), trail_(trail), options_(std::move(options)) {}
-
 Reply FhirService::handle(const Request& r, Context& c) {
   const auto& in = r.interaction;
   c.audit.interaction = interaction_code(in.kind);
@@ -24,6 +20,7 @@ Reply FhirService::handle(const Request& r, Context& c) {
   if (in.type == kAuditType) {
     switch (in.kind) {
       case Kind::read: return read_audit(r, c);
+      // The trail is listed, not searched: AuditEvent rows have no search index.
       case Kind::search_type: return search_audit(r, c);
       default:
         throw core::method_not_allowed(
@@ -43,21 +40,13 @@ Reply FhirService::handle(const Request& r, Context& c) {
     case Kind::patch: throw core::method_not_allowed("PATCH is not supported yet");
     case Kind::search_type:
     case Kind::search_system:
-    case Kind::search_compartment:
-      throw core::Error(400, {core::Issue{core::Severity::error,
-                                          "not-supported",
-                                          "Search is not supported yet (only AuditEvent can be listed)",
-                                          {}}});
+    case Kind::search_compartment: return search(r, c);
     case Kind::batch:
       throw core::Error(400, {core::Issue{core::Severity::error,
                                           "not-supported",
                                           "Batch and transaction Bundles are not supported yet",
                                           {}}});
-    case Kind::operation:
-      throw core::Error(400, {core::Issue{core::Severity::error,
-                                          "not-supported",
-                                          "Operation " + in.operation + " is not supported",
-                                          {}}});
+    case Kind::operation: return operation(r, c);
   }
   throw core::internal("unhandled interaction kind");
 }

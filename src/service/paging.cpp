@@ -44,4 +44,23 @@ std::string link_query(const Interaction& in, const std::string& extra) {
   return q;
 }
 
+std::string page_url(const std::string& path, const std::vector<Param>& params,
+                     const std::optional<std::string>& cursor) {
+  std::string q;
+  for (const auto& [k, v] : params) {
+    if (k == kCursorParam) continue;
+    if (!q.empty()) q.push_back('&');
+    q += url_encode(k);
+    q.push_back('=');
+    q += url_encode(v);
+  }
+  if (cursor) {
+    if (!q.empty()) q.push_back('&');
+    q += kCursorParam;
+    q.push_back('=');
+    q += url_encode(*cursor);
+  }
+  return q.empty() ? path : path + "?" + q;
+}
+
 }  // namespace carnet::service

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "carnet/service/interaction.hpp"
 
@@ -27,5 +28,11 @@ Paging read_paging(const Interaction& in);
 /// Query string for a link: every parameter of `in` except the cursor,
 /// re-encoded, plus `extra` (e.g. "_cursor=42") when not empty.
 std::string link_query(const Interaction& in, const std::string& extra);
+
+/// A search page link: `path`, then "?" and `params` re-encoded (their
+/// `_cursor`s dropped), then `_cursor=<cursor>` when `cursor` is set; `path`
+/// alone when nothing follows.
+std::string page_url(const std::string& path, const std::vector<Param>& params,
+                     const std::optional<std::string>& cursor);
 
 }  // namespace carnet::service

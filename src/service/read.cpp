@@ -2,16 +2,46 @@
 #include "carnet/core/error.hpp"
 #include "carnet/service/fhir_service.hpp"
 #include "service/resource_text.hpp"
+#include "service/summary.hpp"
 
 namespace carnet::service {
 
 namespace {
 
-Reply version_reply(const store::StoredVersion& v) {
+// _summary and _elements on read (http.html#read, search.html#summary).
+std::string subset_for(const Interaction& in, const std::string& body, const fhir::Model& model) {
+  search::Summary summary = search::Summary::none;
+  if (const auto* s = in.param("_summary")) {
+    if (*s == "true")
+      summary = search::Summary::yes;
+    else if (*s == "text")
+      summary = search::Summary::text;
+    else if (*s == "data")
+      summary = search::Summary::data;
+    else if (*s != "false")
+      throw core::invalid("_summary on read takes true, text, data or false", "_summary");
+  }
+  std::vector<std::string> elements;
+  for (const auto& [name, value] : in.params) {
+    if (name != "_elements") continue;
+    std::size_t start = 0;
+    while (start <= value.size()) {
+      auto comma = value.find(',', start);
+      std::string element =
+          value.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+      if (!element.empty()) elements.push_back(std::move(element));
+      if (comma == std::string::npos) break;
+      start = comma + 1;
+    }
+  }
+  return subsets(summary, elements) ? subset_resource(body, summary, elements, model) : body;
+}
+
+Reply version_reply(const store::StoredVersion& v, const Interaction& in, const fhir::Model& model) {
   Reply reply;
   reply.etag = etag(v.info.version);
   reply.last_modified = core::to_http_date(v.info.last_updated);
-  reply.body = v.body;
+  reply.body = subset_for(in, v.body, model);
   return reply;
 }
 
@@ -43,7 +73,7 @@ Reply FhirService::read(const Request& r, Context& c) {
       return not_modified;
     }
   }
-  return version_reply(*v);
+  return version_reply(*v, in, *model_);
 }
 
 Reply FhirService::vread(const Request& r, Context& c) {
@@ -55,7 +85,7 @@ Reply FhirService::vread(const Request& r, Context& c) {
   }
   c.audit.patient = v->patient;
   if (v->info.deleted) throw deleted(*v);
-  return version_reply(*v);
+  return version_reply(*v, in, *model_);
 }
 
 }  // namespace carnet::service

@@ -3,7 +3,9 @@
 #include "carnet/core/error.hpp"
 #include "carnet/core/id.hpp"
 #include "carnet/fhir/outcome.hpp"
+#include "carnet/search/extractor.hpp"
 #include "carnet/service/fhir_service.hpp"
+#include "service/reindex.hpp"
 #include "service/resource_text.hpp"
 
 namespace carnet::service {
@@ -44,6 +46,8 @@ Reply FhirService::write(const Request& r, Context& c, std::string id, bool must
   if (r.if_match) {
     if_match = parse_etag(*r.if_match, "If-Match");
   }
+  // A custom search parameter must be usable before it is stored (searchparameter.html).
+  if (in.type == "SearchParameter") check_search_parameter(resource);
   std::vector<std::string> patients;
   if (must_be_new && !resource.contains("id") && in.type == "Patient") {
     patients.push_back("Patient/" + id);
@@ -57,6 +61,17 @@ Reply FhirService::write(const Request& r, Context& c, std::string id, bool must
   w.if_match = if_match;
   w.must_be_new = must_be_new;
   if (!patients.empty()) w.patient = patients.front();
+  // Indexed with the index registry, which $reindex may already have moved past
+  // the search registry: resources written during a re-index are indexed for it.
+  const auto index_registry = reindexer_->index_registry();
+  if (resource.contains("id")) {
+    w.index = search::extract(*index_registry, resource, patient_ids(patients));
+  } else {
+    // A create without an id in the body: index what will be stored (Resource.id included).
+    core::Json with_id = resource;
+    with_id["id"] = id;
+    w.index = search::extract(*index_registry, with_id, patient_ids(patients));
+  }
   c.audit.patient = w.patient;
   w.render = [&](int version, core::Instant at) { return render_version(resource, id, version, at); };
   w.complete_audit = [](core::AccessRecord& a, const store::WriteResult& result) {

@@ -16,6 +16,13 @@ class TestServer {
  public:
   /// Starts the shared server on first call. Throws when it cannot start.
   static TestServer& shared();
+  /// A second server of its own, started on first call for `name`, in the same
+  /// throwaway cluster as shared() but on a fresh database `carnet_<name>`
+  /// (dropped and created again at start): a suite that needs exact result
+  /// sets sees only the data it stores, whatever other tests write to shared().
+  /// `name`: [a-z0-9_], at most 40 characters. Thread-safe; the same name
+  /// returns the same server. Stopped at exit, before shared().
+  static TestServer& isolated(const std::string& name);
   ~TestServer();
 
   std::uint16_t http_port() const;
@@ -35,6 +42,7 @@ class TestServer {
 
  private:
   TestServer();
+  TestServer(const TestServer& base, const std::string& database);
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

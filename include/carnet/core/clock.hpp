@@ -12,6 +12,10 @@ using Clock = std::chrono::system_clock;
 /// Microsecond precision: PostgreSQL timestamptz keeps exactly this much.
 using Instant = std::chrono::time_point<Clock, std::chrono::microseconds>;
 
+/// Open ends of date ranges (search indexes): stored as -infinity/infinity.
+inline constexpr Instant kMinInstant = Instant::min();
+inline constexpr Instant kMaxInstant = Instant::max();
+
 /// Now, truncated to microseconds.
 Instant now();
 

@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -48,6 +49,17 @@ class Model {
   /// its own compartment. Only the compartment's reference parameters whose
   /// expressions are simple paths (with `.where(resolve() is Patient)` filters) are followed.
   std::vector<std::string> patient_compartment(const core::Json& resource) const;
+
+  /// What _summary needs to know of one top-level element of resource type
+  /// `type`, named by its JSON property (`name`, `valueQuantity`, `_birthDate`
+  /// is not an element: ask for `birthDate`). See http://hl7.org/fhir/R4/search.html#summary.
+  struct ElementFlags {
+    bool summary = false;    ///< ElementDefinition.isSummary
+    bool mandatory = false;  ///< min cardinality > 0
+    std::string name;        ///< the element's name: "value" for `valueQuantity`
+  };
+  /// The flags of `property` on `type`, or nullopt when `type` has no such element.
+  std::optional<ElementFlags> element_flags(std::string_view type, std::string_view property) const;
 
  private:
   Model();

@@ -1,6 +1,7 @@
 #pragma once
 /// The FHIR URL grammar (http://hl7.org/fhir/R4/http.html#general):
-/// [base]/[type]/[id]/_history/[vid], $operations, _search, metadata...
+/// [base]/[type]/[id]/_history/[vid], $operations, [base]/_search,
+/// [base]/[type]/_search, compartments [base]/Patient/[id]/[type] (or /*), metadata...
 
 #include <string>
 #include <string_view>

@@ -11,20 +11,28 @@
 #include "carnet/audit/trail.hpp"
 #include "carnet/core/access_record.hpp"
 #include "carnet/fhir/model.hpp"
+#include "carnet/search/parameters.hpp"
+#include "carnet/search/terminology.hpp"
 #include "carnet/service/interaction.hpp"
 #include "carnet/store/resource_store.hpp"
 
 namespace carnet::service {
 
+class Reindexer;
+
 /// The FHIR-level request.
 struct Request {
   Interaction interaction;
+  std::string method;                        ///< HTTP method ("GET", "POST"...; HEAD as GET)
   std::string body;                          ///< JSON text (POST/PUT), content type already checked
   std::string base_url;                      ///< e.g. "https://127.0.0.1:8443/fhir", no trailing slash
   std::optional<std::string> if_match;       ///< raw If-Match header
   std::optional<std::string> if_none_match;  ///< raw If-None-Match header
   std::optional<std::string> if_none_exist;  ///< raw If-None-Exist header
   std::string prefer_return;                 ///< Prefer: return=minimal|representation|OperationOutcome
+  /// Prefer: handling=strict — a search refuses (400) the parameters it would
+  /// otherwise ignore (http://hl7.org/fhir/R4/search.html#errors).
+  bool strict_handling = false;
 };
 
 /// Per-request state: the audit record being filled, and whether it is committed.
@@ -52,8 +60,22 @@ struct ServiceOptions {
 /// Thread-safe: one instance serves every worker thread.
 class FhirService {
  public:
+  /// `registry` holds the search parameters writes index and searches use
+  /// (official ones, see load_custom_parameters); `terminology` (may be null)
+  /// resolves :in/:below/:above. All references must outlive the service.
   FhirService(store::ResourceStore& store, std::shared_ptr<const fhir::Model> model, audit::Trail& trail,
-              ServiceOptions options);
+              std::shared_ptr<const search::Registry> registry,
+              std::shared_ptr<const search::Terminology> terminology, ServiceOptions options);
+  /// Stops a running $reindex job (it stops between two batches) and waits for it.
+  ~FhirService();
+  FhirService(const FhirService&) = delete;
+  FhirService& operator=(const FhirService&) = delete;
+
+  /// At start: makes the active SearchParameter resources of the store usable
+  /// (indexed on write and searchable), as if a $reindex of them had completed.
+  /// Returns how many there are. Throws core::Error (422: two of them conflict,
+  /// store errors); the registry is then left as it was.
+  std::size_t load_custom_parameters();
 
   /// Serves one interaction. Fills `context.audit` (entity, patient, action...)
   /// as it learns them; writes commit the audit record with the data and set
@@ -74,16 +96,25 @@ class FhirService {
   Reply remove(const Request& r, Context& c);
   Reply history(const Request& r, Context& c);
   Reply capabilities(const Request& r);
+  Reply search(const Request& r, Context& c);
+  Reply operation(const Request& r, Context& c);
+  Reply reindex(const Request& r, Context& c);
   Reply read_audit(const Request& r, Context& c);
   Reply search_audit(const Request& r, Context& c);
   Reply write(const Request& r, Context& c, std::string id, bool must_be_new);
+  void check_search_parameter(const core::Json& resource) const;
+  std::vector<core::Json> active_search_parameters();
 
   store::ResourceStore& store_;
   std::shared_ptr<const fhir::Model> model_;
   audit::Trail& trail_;
+  std::shared_ptr<const search::Terminology> terminology_;
   ServiceOptions options_;
+  // Owns the index and search registries and the $reindex job (reindex.hpp).
+  std::unique_ptr<Reindexer> reindexer_;
   std::mutex capability_mutex_;
-  std::string capability_base_;  // base URL the cached statement was made for
+  std::string capability_base_;                             // base URL the cached statement was made for
+  std::shared_ptr<const search::Registry> capability_for_;  // registry it lists
   std::string capability_text_;
 };
 

@@ -11,6 +11,8 @@
 
 #include "carnet/core/access_record.hpp"
 #include "carnet/core/clock.hpp"
+#include "carnet/search/index_entries.hpp"
+#include "carnet/search/query.hpp"
 
 namespace carnet::store {
 
@@ -50,6 +52,9 @@ struct WriteRequest {
   std::optional<int> if_match;  ///< version the client last saw (If-Match), if any
   bool must_be_new = false;     ///< POST: the id was just assigned and must not exist
   std::string patient;          ///< "Patient/<id>" whose compartment holds it, or empty
+  /// The search index entries of the new version, written in the same
+  /// transaction (replacing those of the previous version).
+  search::IndexEntries index;
   Renderer render;
   /// Completes the audit record once the outcome is known (status, action),
   /// inside the transaction, just before the record is inserted.
@@ -70,6 +75,27 @@ struct HistoryQuery {
   std::optional<core::InstantRange> at;  ///< only versions current at some point in [start, end)
   std::size_t count = 50;
   std::optional<std::int64_t> before_seq;  ///< paging cursor: only seq < before_seq
+};
+
+/// One page of search results.
+struct SearchResult {
+  std::vector<StoredVersion> matches;   ///< at most Query::count, in the query's order
+  std::vector<StoredVersion> included;  ///< _include/_revinclude results, each once, none also in matches
+  std::optional<std::int64_t> total;    ///< when Query::total is estimate/accurate
+  /// Opaque cursors (URL-safe characters only) for the next/previous pages, if
+  /// there are any. Walking `next` never skips or repeats a resource that keeps
+  /// matching, whatever is written in between.
+  std::optional<std::string> next_cursor;
+  std::optional<std::string> previous_cursor;
+};
+
+/// A current resource version to re-index ($reindex).
+struct ReindexItem {
+  std::int64_t rid = 0;  ///< the store's internal resource number (scan order)
+  std::int64_t seq = 0;  ///< the version's change sequence number
+  std::string type;
+  std::string id;
+  std::string body;
 };
 
 /// One stored audit row with its position.
@@ -102,6 +128,19 @@ class ResourceStore {
       const std::function<void(core::AccessRecord&, const RemoveResult&)>& complete_audit) = 0;
   /// History, newest first: at most `count` + 1 rows (one more tells a next page exists).
   virtual std::vector<StoredVersion> history(const HistoryQuery& query) = 0;
+
+  /// Runs a search. Throws core::Error 400 for a cursor it did not make.
+  virtual SearchResult search(const search::Query& query) = 0;
+
+  /// $reindex: up to `limit` live current versions of `types` (all types when
+  /// empty) with rid > after_rid, in rid order.
+  virtual std::vector<ReindexItem> reindex_scan(const std::vector<std::string>& types, std::int64_t after_rid,
+                                                std::size_t limit) = 0;
+  /// $reindex: replaces the index entries of each item in one transaction,
+  /// skipping items whose resource changed since the scan (their seq is no
+  /// longer current: the write that changed them indexed them). Returns how
+  /// many were re-indexed.
+  virtual std::size_t reindex_write(std::span<const std::pair<ReindexItem, search::IndexEntries>> items) = 0;
 
   /// Appends audit rows in one transaction (the grouped commit of audit::Trail).
   virtual void append_audit(std::span<const core::AccessRecord> records) = 0;

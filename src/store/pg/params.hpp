@@ -13,6 +13,14 @@
 
 namespace carnet::store::pg {
 
+/// An instant as timestamptz input text: the open ends core::kMinInstant and
+/// core::kMaxInstant are "-infinity" and "infinity".
+inline std::string instant_text(core::Instant t) {
+  if (t == core::kMinInstant) return "-infinity";
+  if (t == core::kMaxInstant) return "infinity";
+  return core::to_fhir_instant(t);
+}
+
 class Params {
  public:
   Params() = default;
@@ -39,7 +47,7 @@ class Params {
     return v ? integer(static_cast<long long>(*v)) : null();
   }
   Params& boolean(bool v) { return text(v ? "true" : "false"); }
-  Params& instant(core::Instant t) { return text(core::to_fhir_instant(t)); }
+  Params& instant(core::Instant t) { return text(instant_text(t)); }
   Params& opt_instant(const std::optional<core::Instant>& t) { return t ? instant(*t) : null(); }
 
   auto dynamic() const { return pqxx::prepare::make_dynamic_params(ptrs_); }

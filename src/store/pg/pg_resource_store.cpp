@@ -1,10 +1,13 @@
 #include <map>
 #include <pqxx/pqxx>
+#include <set>
 
 #include "carnet/core/group_commit.hpp"
 #include "carnet/store/pg_store.hpp"
 #include "store/pg/connection_pool.hpp"
 #include "store/pg/errors.hpp"
+#include "store/pg/index_writer.hpp"
+#include "store/pg/pg_search.hpp"
 #include "store/pg/row_mapping.hpp"
 #include "store/pg/statements.hpp"
 
@@ -17,7 +20,8 @@ class PgResourceStore final : public ResourceStore {
   struct PendingCreate {
     std::string type;
     std::string id;
-    Params row;  // the 20 columns of create_many
+    Params row;                                   // the 20 columns of create_many
+    const search::IndexEntries* index = nullptr;  // the request's: its caller waits for the commit
   };
   static constexpr std::size_t kMaxCreateBatch = 256;
 
@@ -80,6 +84,10 @@ class PgResourceStore final : public ResourceStore {
       audit.entity_version = info.version;
       complete_audit(audit, result);
       insert_version_and_audit(tx, info, "DELETE", nullptr, audit.patient, audit);
+      // A deleted resource matches no search: its index rows go with it.
+      IndexRows index;
+      index.remove(head[0][3].as<std::int64_t>());
+      tx.exec_prepared("write_index", index.params().dynamic());
       tx.commit();
       return result;
     });
@@ -105,6 +113,52 @@ class PgResourceStore final : public ResourceStore {
         out.back().created = row[8].as<bool>();
       }
       return out;
+    });
+  }
+
+  SearchResult search(const search::Query& query) override {
+    return with_connection(pool_, [&](pqxx::connection& c) { return run_search(c, query); });
+  }
+
+  std::vector<ReindexItem> reindex_scan(const std::vector<std::string>& types, std::int64_t after_rid,
+                                        std::size_t limit) override {
+    return with_connection(pool_, [&](pqxx::connection& c) {
+      pqxx::nontransaction tx(c);
+      std::vector<ReindexItem> out;
+      for (const auto& row :
+           tx.exec_prepared("reindex_scan", array_literal(types), after_rid, static_cast<long long>(limit))) {
+        out.push_back({row[0].as<std::int64_t>(), row[1].as<std::int64_t>(), row[2].as<std::string>(),
+                       row[3].as<std::string>(), row[4].as<std::string>()});
+      }
+      return out;
+    });
+  }
+
+  std::size_t reindex_write(std::span<const std::pair<ReindexItem, search::IndexEntries>> items) override {
+    if (items.empty()) return 0;
+    return with_connection(pool_, [&](pqxx::connection& c) -> std::size_t {
+      std::vector<std::string> rids, seqs;
+      for (const auto& [item, entries] : items) {
+        rids.push_back(std::to_string(item.rid));
+        seqs.push_back(std::to_string(item.seq));
+      }
+      pqxx::work tx(c);
+      // The items still current, locked (FOR SHARE) until commit: an update
+      // waits, then replaces these rows with its own.
+      std::set<std::int64_t> current;
+      for (const auto& row : tx.exec_prepared("reindex_lock", array_literal(rids), array_literal(seqs))) {
+        current.insert(row[0].as<std::int64_t>());
+      }
+      IndexRows index;
+      std::set<std::int64_t> done;
+      for (const auto& [item, entries] : items) {
+        if (current.count(item.rid) == 0 || !done.insert(item.rid).second) continue;
+        index.remove(item.rid);
+        index.add(item.rid, entries);
+      }
+      if (!done.empty()) tx.exec_prepared("write_index", index.params().dynamic());
+      tx.commit();
+      return done.size();
     });
   }
 
@@ -164,6 +218,7 @@ class PgResourceStore final : public ResourceStore {
     PendingCreate item;
     item.type = req.type;
     item.id = req.id;
+    item.index = &req.index;
     item.row.text(req.type)
         .text(req.id)
         .instant(info.last_updated)
@@ -176,7 +231,9 @@ class PgResourceStore final : public ResourceStore {
     return result;
   }
 
-  // One statement for the whole batch; an id that already existed gets no seq.
+  // One transaction for the whole batch: one statement for the heads, versions
+  // and audit rows, one for the index rows of those created; an id that
+  // already existed gets no seq.
   std::vector<std::optional<std::int64_t>> flush_creates(std::vector<PendingCreate>& batch) {
     ArrayColumns columns(20);
     for (const auto& item : batch) columns.add_row(item.row);
@@ -184,12 +241,23 @@ class PgResourceStore final : public ResourceStore {
     columns.to_params(p);
     std::map<std::pair<std::string, std::string>, std::int64_t> seqs;
     with_connection(pool_, [&](pqxx::connection& c) {
-      pqxx::nontransaction tx(c);  // one statement: atomic and committed on its own
+      seqs.clear();  // a retried attempt starts over
+      std::map<std::pair<std::string, std::string>, std::int64_t> rids;
+      pqxx::work tx(c);
       pqxx::result r;
       recording([&] { r = tx.exec_prepared("create_many", p.dynamic()); });
       for (const auto& row : r) {
-        seqs[{row[0].as<std::string>(), row[1].as<std::string>()}] = row[2].as<std::int64_t>();
+        std::pair<std::string, std::string> key{row[0].as<std::string>(), row[1].as<std::string>()};
+        seqs[key] = row[2].as<std::int64_t>();
+        rids[key] = row[3].as<std::int64_t>();
       }
+      IndexRows index;
+      for (const auto& item : batch) {
+        auto it = rids.find({item.type, item.id});
+        if (it != rids.end() && item.index != nullptr) index.add(it->second, *item.index);
+      }
+      if (!index.empty()) tx.exec_prepared("write_index", index.params().dynamic());
+      tx.commit();
       return 0;
     });
     std::vector<std::optional<std::int64_t>> out;
@@ -209,6 +277,7 @@ class PgResourceStore final : public ResourceStore {
     auto& info = result.stored.info;
     info.type = req.type;
     info.id = req.id;
+    std::int64_t rid = 0;
     for (;;) {
       auto head = tx.exec_prepared("head_for_update", req.type, req.id);
       info.last_updated = core::now();
@@ -222,6 +291,7 @@ class PgResourceStore final : public ResourceStore {
         if (inserted.empty()) continue;  // a concurrent PUT created it first: lock it and go on
         info.version = 1;
         info.seq = inserted[0][0].as<std::int64_t>();
+        rid = inserted[0][1].as<std::int64_t>();
         result.created = true;
         break;
       }
@@ -231,6 +301,7 @@ class PgResourceStore final : public ResourceStore {
                                         " is not the current version " + std::to_string(current));
       }
       result.created = head[0][1].as<bool>();  // re-creating a deleted resource
+      rid = head[0][3].as<std::int64_t>();
       info.version = current + 1;
       info.seq = tx.exec_prepared("update_head", req.type, req.id, info.version,
                                   core::to_fhir_instant(info.last_updated), "false")[0][0]
@@ -243,6 +314,11 @@ class PgResourceStore final : public ResourceStore {
     audit.entity_version = info.version;
     req.complete_audit(audit, result);
     insert_version_and_audit(tx, info, "PUT", result.stored.body.c_str(), req.patient, audit);
+    // The new version's index rows replace the previous version's, under the head's lock.
+    IndexRows index;
+    index.remove(rid);
+    index.add(rid, req.index);
+    tx.exec_prepared("write_index", index.params().dynamic());
     tx.commit();
     return result;
   }

@@ -3,6 +3,8 @@
 #include <pqxx/pqxx>
 #include <string>
 
+#include "store/pg/index_writer.hpp"
+
 namespace carnet::store::pg {
 namespace {
 
@@ -40,13 +42,12 @@ void prepare_statements(pqxx::connection& c) {
   c.prepare("read_version",
             string("SELECT ") + kVersionColumns +
                 " FROM resource_version WHERE res_type = $1 AND res_id = $2 AND version = $3");
-  c.prepare(
-      "head_for_update",
-      "SELECT r.version, r.deleted, v.patient FROM resource r LEFT JOIN resource_version v ON v.seq = r.seq "
-      "WHERE r.res_type = $1 AND r.res_id = $2 FOR UPDATE OF r");
+  c.prepare("head_for_update",
+            "SELECT r.version, r.deleted, v.patient, r.rid FROM resource r LEFT JOIN resource_version v "
+            "ON v.seq = r.seq WHERE r.res_type = $1 AND r.res_id = $2 FOR UPDATE OF r");
   c.prepare("insert_head",
             "INSERT INTO resource (res_type, res_id, version, seq, last_updated, deleted) "
-            "VALUES ($1, $2, 1, nextval('change_seq'), $3, false) ON CONFLICT DO NOTHING RETURNING seq");
+            "VALUES ($1, $2, 1, nextval('change_seq'), $3, false) ON CONFLICT DO NOTHING RETURNING seq, rid");
   c.prepare("update_head",
             "UPDATE resource SET version = $3, seq = nextval('change_seq'), last_updated = $4, deleted = $5 "
             "WHERE res_type = $1 AND res_id = $2 RETURNING seq");
@@ -69,7 +70,7 @@ void prepare_statements(pqxx::connection& c) {
           "tls, http_method, entity_type, entity_id, entity_version, a_patient, query)), "
           "h AS (INSERT INTO resource (res_type, res_id, version, seq, last_updated, deleted) "
           "SELECT res_type, res_id, 1, nextval('change_seq'), last_updated, false FROM i "
-          "ON CONFLICT DO NOTHING RETURNING res_type, res_id, seq), "
+          "ON CONFLICT DO NOTHING RETURNING res_type, res_id, seq, rid), "
           "v AS (INSERT INTO resource_version (seq, res_type, res_id, version, last_updated, method, "
           "body, patient) SELECT h.seq, i.res_type, i.res_id, 1, i.last_updated, 'POST', i.body, i.patient "
           "FROM h JOIN i USING (res_type, res_id)), "
@@ -78,7 +79,19 @@ void prepare_statements(pqxx::connection& c) {
           ") SELECT i.recorded, i.interaction, i.action, i.http_status, i.outcome, i.outcome_desc, "
           "i.agent_who, i.agent_address, i.tls, i.http_method, i.entity_type, i.entity_id, i.entity_version, "
           "i.a_patient, i.query FROM h JOIN i USING (res_type, res_id)) "
-          "SELECT res_type, res_id, seq FROM h");
+          "SELECT res_type, res_id, seq, rid FROM h");
+  // Replaces the search index rows of resources (index_writer.hpp).
+  c.prepare("write_index", write_index_sql());
+  // $reindex: live current versions in rid order; then, in the writing
+  // transaction, the items still current, locked against a concurrent update
+  // until their rows are replaced.
+  c.prepare("reindex_scan",
+            "SELECT r.rid, r.seq, r.res_type, r.res_id, v.body FROM resource r JOIN resource_version v "
+            "ON v.seq = r.seq WHERE NOT r.deleted AND (cardinality($1::text[]) = 0 OR r.res_type = ANY($1)) "
+            "AND r.rid > $2 ORDER BY r.rid LIMIT $3");
+  c.prepare("reindex_lock",
+            "SELECT r.rid FROM resource r JOIN unnest($1::bigint[], $2::bigint[]) AS u(rid, seq) "
+            "ON r.rid = u.rid AND r.seq = u.seq WHERE NOT r.deleted FOR SHARE OF r");
   c.prepare("insert_audit",
             string("INSERT INTO audit_event (") + kAuditColumns + ") VALUES (" + kAuditValues + ")");
   c.prepare(
@@ -137,25 +150,57 @@ void add_audit_params(Params& p, const core::AccessRecord& r) {
 namespace {
 
 // One element of a PostgreSQL array literal: quoted, with " and \ escaped.
-void append_element(std::string& out, const char* value) {
+void append_element(std::string& out, std::string_view value) {
   if (!out.empty()) out.push_back(',');
-  if (value == nullptr) {
-    out += "NULL";
-    return;
+  out.push_back('"');
+  for (char c : value) {
+    if (c == '"' || c == '\\') out.push_back('\\');
+    out.push_back(c);
   }
   out.push_back('"');
-  for (const char* c = value; *c != '\0'; ++c) {
-    if (*c == '"' || *c == '\\') out.push_back('\\');
-    out.push_back(*c);
-  }
-  out.push_back('"');
+}
+
+void append_null(std::string& out) {
+  out += out.empty() ? "NULL" : ",NULL";
 }
 
 }  // namespace
 
 void ArrayColumns::add_row(const Params& row) {
   std::size_t i = 0;
-  for (const char* v : row.values()) append_element(columns_.at(i++), v);
+  for (const char* v : row.values()) {
+    if (v == nullptr) {
+      append_null(columns_.at(i++));
+    } else {
+      append_element(columns_.at(i++), v);
+    }
+  }
+}
+
+void ArrayColumns::add(std::size_t column, std::string_view value) {
+  append_element(columns_.at(column), value);
+}
+
+void ArrayColumns::add_null(std::size_t column) {
+  append_null(columns_.at(column));
+}
+
+std::string array_literal(const std::vector<std::string>& values) {
+  std::string out;
+  for (const auto& v : values) append_element(out, v);
+  return "{" + out + "}";
+}
+
+std::string array_literal(const std::vector<std::optional<std::string>>& values) {
+  std::string out;
+  for (const auto& v : values) {
+    if (v) {
+      append_element(out, *v);
+    } else {
+      append_null(out);
+    }
+  }
+  return "{" + out + "}";
 }
 
 void ArrayColumns::to_params(Params& params) const {

@@ -1,7 +1,11 @@
 #pragma once
 // Every SQL statement of the PostgreSQL store, prepared once per connection.
 
+#include <optional>
 #include <pqxx/connection>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include "carnet/core/access_record.hpp"
 #include "store/pg/params.hpp"
@@ -21,12 +25,22 @@ class ArrayColumns {
   explicit ArrayColumns(std::size_t columns) : columns_(columns) {}
   /// Appends a row; `row` has one value per column (nullptr = NULL).
   void add_row(const Params& row);
+  /// Appends one value to `column` (rows built column by column: every column
+  /// must receive one value per row).
+  void add(std::size_t column, std::string_view value);
+  /// Appends NULL to `column`.
+  void add_null(std::size_t column);
   /// Appends the array literals as parameters, one per column.
   void to_params(Params& params) const;
 
  private:
   std::vector<std::string> columns_;
 };
+
+/// A PostgreSQL array literal of `values` (for `$n::text[]` parameters).
+std::string array_literal(const std::vector<std::string>& values);
+/// The same with NULL elements (nullopt).
+std::string array_literal(const std::vector<std::optional<std::string>>& values);
 
 /// Appends one audit row's values (as add_audit_params) to `columns`.
 void add_audit_row(ArrayColumns& columns, const core::AccessRecord& record);

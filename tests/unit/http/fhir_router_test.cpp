@@ -122,6 +122,24 @@ TEST_F(FhirRouter, TypePostIsCreate) {
   EXPECT_EQ(in.type, "Observation");
 }
 
+TEST_F(FhirRouter, SystemSearchByGetOrPostOnSearch) {
+  EXPECT_EQ(go("GET", "_search").kind, Kind::search_system);
+  auto post = go("POST", "_search");
+  EXPECT_EQ(post.kind, Kind::search_system);
+  EXPECT_TRUE(post.type.empty());
+  EXPECT_EQ(status_of("PUT", "_search"), 405);
+  EXPECT_EQ(status_of("DELETE", "_search"), 405);
+}
+
+TEST_F(FhirRouter, ReindexIsAnOperationAtSystemAndTypeLevel) {
+  auto system = go("POST", "$reindex");
+  EXPECT_EQ(system.kind, Kind::operation);
+  EXPECT_EQ(system.operation, "$reindex");
+  auto type = go("GET", "Patient/$reindex");
+  EXPECT_EQ(type.kind, Kind::operation);
+  EXPECT_EQ(type.type, "Patient");
+}
+
 TEST_F(FhirRouter, TypeRefusesPutAndDelete) {
   EXPECT_EQ(status_of("PUT", "Patient"), 405);
   EXPECT_EQ(status_of("DELETE", "Patient"), 405);
@@ -287,6 +305,9 @@ TEST_F(FhirRouter, CompartmentSearch) {
   EXPECT_EQ(in.compartment_type, "Observation");
   EXPECT_EQ(status_of("POST", "Patient/example/Observation"), 405);
   EXPECT_EQ(status_of("DELETE", "Patient/example/Observation"), 405);
+  auto all = go("GET", "Patient/example/*");
+  EXPECT_EQ(all.kind, Kind::search_compartment);
+  EXPECT_EQ(all.compartment_type, "*");
 }
 
 TEST_F(FhirRouter, UnknownInstanceSubPathIsNotFound) {

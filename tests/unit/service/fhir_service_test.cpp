@@ -5,120 +5,15 @@
 
 #include <gtest/gtest.h>
 
-#include <map>
-#include <mutex>
+#include <set>
 
 #include "carnet/core/error.hpp"
+#include "unit/service/service_fixture.hpp"
 
 namespace carnet::service {
 namespace {
 
 using core::Json;
-
-// Keeps every version in memory, newest last; enough of ResourceStore for the services.
-class MemoryStore final : public store::ResourceStore {
- public:
-  std::optional<store::StoredVersion> read(const std::string& type, const std::string& id) override {
-    auto it = versions_.find({type, id});
-    if (it == versions_.end()) return std::nullopt;
-    return it->second.back();
-  }
-  std::optional<store::StoredVersion> read_version(const std::string& type, const std::string& id,
-                                                   int version) override {
-    auto it = versions_.find({type, id});
-    if (it == versions_.end() || version < 1 || version > static_cast<int>(it->second.size()))
-      return std::nullopt;
-    return it->second[static_cast<std::size_t>(version - 1)];
-  }
-  store::WriteResult write(const store::WriteRequest& req, core::AccessRecord& audit) override {
-    auto& list = versions_[{req.type, req.id}];
-    if (req.must_be_new && !list.empty()) throw core::conflict("exists");
-    int current = list.empty() ? 0 : list.back().info.version;
-    if (req.if_match && *req.if_match != current) throw core::precondition_failed("stale");
-    store::WriteResult result;
-    result.created = list.empty() || list.back().info.deleted;
-    auto& v = result.stored;
-    v.info = {req.type, req.id, current + 1, ++seq_, core::now(), false};
-    v.method = req.must_be_new ? "POST" : "PUT";
-    v.body = req.render(v.info.version, v.info.last_updated);
-    v.patient = req.patient;
-    audit.entity_version = v.info.version;
-    req.complete_audit(audit, result);
-    audits_.push_back(audit);
-    list.push_back(v);
-    return result;
-  }
-  store::RemoveResult remove(
-      const std::string& type, const std::string& id, std::optional<int>, core::AccessRecord& audit,
-      const std::function<void(core::AccessRecord&, const store::RemoveResult&)>& complete) override {
-    store::RemoveResult result;
-    auto it = versions_.find({type, id});
-    result.existed = it != versions_.end();
-    if (result.existed && !it->second.back().info.deleted) {
-      store::StoredVersion v;
-      v.info = {type, id, it->second.back().info.version + 1, ++seq_, core::now(), true};
-      v.method = "DELETE";
-      it->second.push_back(v);
-      result.deletion = v.info;
-    }
-    complete(audit, result);
-    audits_.push_back(audit);
-    return result;
-  }
-  std::vector<store::StoredVersion> history(const store::HistoryQuery& q) override {
-    std::vector<store::StoredVersion> all;
-    for (const auto& [key, list] : versions_)
-      for (const auto& v : list)
-        if ((q.type.empty() || key.first == q.type) && (q.id.empty() || key.second == q.id) &&
-            (!q.before_seq || v.info.seq < *q.before_seq))
-          all.push_back(v);
-    std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.info.seq > b.info.seq; });
-    if (all.size() > q.count + 1) all.resize(q.count + 1);
-    return all;
-  }
-  void append_audit(std::span<const core::AccessRecord> records) override {
-    std::lock_guard lock(mutex_);
-    audits_.insert(audits_.end(), records.begin(), records.end());
-  }
-  std::vector<store::StoredAccess> list_audit(std::size_t, std::optional<std::int64_t>) override {
-    return {};
-  }
-  std::int64_t count_audit() override { return static_cast<std::int64_t>(audits_.size()); }
-  std::optional<store::StoredAccess> read_audit(std::int64_t) override { return std::nullopt; }
-
-  std::vector<core::AccessRecord> audits_;
-
- private:
-  std::mutex mutex_;
-  std::map<std::pair<std::string, std::string>, std::vector<store::StoredVersion>> versions_;
-  std::int64_t seq_ = 0;
-};
-
-class ServiceTest : public ::testing::Test {
- protected:
-  static std::shared_ptr<const fhir::Model> model() {
-    static auto m = fhir::Model::load(std::filesystem::path(CARNET_SOURCE_DIR) / "schemas");
-    return m;
-  }
-
-  Reply call(Kind kind, const std::string& type, const std::string& id = {}, const std::string& body = {},
-             std::vector<Param> params = {}) {
-    Request r;
-    r.interaction.kind = kind;
-    r.interaction.type = type;
-    r.interaction.id = id;
-    r.interaction.params = std::move(params);
-    r.body = body;
-    r.base_url = "http://test/fhir";
-    last_context = Context{};
-    return service.handle(r, last_context);
-  }
-
-  MemoryStore store;
-  audit::Trail trail{[this](std::span<const core::AccessRecord> r) { store.append_audit(r); }, 16};
-  FhirService service{store, model(), trail, ServiceOptions{}};
-  Context last_context;
-};
 
 TEST_F(ServiceTest, CreateAssignsANewIdAndAnswers201) {
   auto reply = call(Kind::create, "Patient", {}, R"({"resourceType":"Patient","id":"mine","active":true})");
@@ -195,14 +90,67 @@ TEST_F(ServiceTest, HistoryPagesWithACursorLink) {
   EXPECT_NE(next.find("http://test/fhir/Basic/h/_history?_count=2&_cursor="), std::string::npos) << next;
 }
 
-TEST_F(ServiceTest, SearchIsRefusedClearlyUntilItExists) {
-  try {
-    call(Kind::search_type, "Patient", {}, {}, {{"name", "x"}});
-    FAIL() << "expected 400";
-  } catch (const core::Error& e) {
-    EXPECT_EQ(e.status(), 400);
-    EXPECT_EQ(e.issues().front().code, "not-supported");
+TEST_F(ServiceTest, WritesIndexTheResourceWithItsCompartment) {
+  call(Kind::update, "Patient", "ix",
+       R"({"resourceType":"Patient","id":"ix","name":[{"family":"Lefèvre"}]})");
+  auto index = store.index_of("Patient", "ix");
+  EXPECT_EQ(index.compartment_patients, std::vector<std::string>{"ix"});
+  EXPECT_FALSE(index.strings.empty());
+  auto created = call(Kind::create, "Observation", {},
+                      R"({"resourceType":"Observation","status":"final","code":{"text":"t"},)"
+                      R"("subject":{"reference":"Patient/ix"}})");
+  std::string id = core::parse_json(created.body)["id"];
+  EXPECT_EQ(store.index_of("Observation", id).compartment_patients, std::vector<std::string>{"ix"});
+}
+
+TEST_F(ServiceTest, ReadHonoursSummaryAndElements) {
+  call(Kind::update, "Patient", "r1",
+       R"({"resourceType":"Patient","id":"r1","name":[{"family":"Roux"}],"birthDate":"1970-01-01",)"
+       R"("maritalStatus":{"text":"M"}})");
+  auto reply = call(Kind::read, "Patient", "r1", {}, {{"_elements", "birthDate"}});
+  EXPECT_EQ(reply.etag, "W/\"1\"");
+  Json p = core::parse_json(reply.body);
+  EXPECT_EQ(p["birthDate"], "1970-01-01");
+  EXPECT_FALSE(p.contains("name"));
+  EXPECT_EQ(p["meta"]["tag"][0]["code"], "SUBSETTED");
+  Json summary = core::parse_json(call(Kind::read, "Patient", "r1", {}, {{"_summary", "true"}}).body);
+  EXPECT_TRUE(summary.contains("name"));
+  EXPECT_FALSE(summary.contains("maritalStatus"));
+  EXPECT_FALSE(core::parse_json(call(Kind::read, "Patient", "r1").body)["meta"].contains("tag"));
+  EXPECT_EQ(status_of(Kind::read, "Patient", "r1", "", std::vector<Param>{{"_summary", "count"}}), 400);
+}
+
+TEST_F(ServiceTest, CapabilityStatementListsSearch) {
+  Json cs = core::parse_json(call(Kind::capabilities, "").body);
+  const Json& rest = cs["rest"][0];
+  std::set<std::string> common, interactions;
+  for (const auto& p : rest["searchParam"]) common.insert(p["name"].get<std::string>());
+  for (const char* name : {"_id", "_lastUpdated", "_tag", "_profile", "_security", "_source", "_text",
+                           "_content", "_list", "_has", "_type"})
+    EXPECT_TRUE(common.contains(name)) << name;
+  for (const auto& i : rest["interaction"]) interactions.insert(i["code"].get<std::string>());
+  EXPECT_TRUE(interactions.contains("search-system"));
+
+  const Json* observation = nullptr;
+  for (const auto& r : rest["resource"])
+    if (r["type"] == "Observation") observation = &r;
+  ASSERT_NE(observation, nullptr);
+  bool code = false, search_type = false;
+  for (const auto& p : (*observation)["searchParam"]) {
+    if (p["name"] == "code") {
+      code = true;
+      EXPECT_EQ(p["type"], "token");
+      EXPECT_EQ(p["definition"], "http://hl7.org/fhir/SearchParameter/clinical-code");
+    }
+    EXPECT_NE(p["name"], "_id");  // declared once, at rest level
   }
+  for (const auto& i : (*observation)["interaction"]) search_type = search_type || i["code"] == "search-type";
+  EXPECT_TRUE(code);
+  EXPECT_TRUE(search_type);
+  auto includes = (*observation)["searchInclude"].get<std::vector<std::string>>();
+  EXPECT_NE(std::find(includes.begin(), includes.end(), "Observation:subject"), includes.end());
+  auto revs = (*observation)["searchRevInclude"].get<std::vector<std::string>>();
+  EXPECT_NE(std::find(revs.begin(), revs.end(), "DiagnosticReport:result"), revs.end());
 }
 
 }  // namespace

@@ -1,0 +1,321 @@
+#include "store/pg/pg_search.hpp"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+#include <pqxx/pqxx>
+
+#include "carnet/core/error.hpp"
+#include "store/pg/row_mapping.hpp"
+#include "store/pg/search_cursor.hpp"
+#include "store/pg/search_includes.hpp"
+#include "store/pg/search_order.hpp"
+#include "store/pg/search_snapshot.hpp"
+#include "store/pg/search_sql.hpp"
+#include "store/pg/statements.hpp"
+
+namespace carnet::store::pg {
+namespace {
+
+using ReadOnly = pqxx::transaction<pqxx::repeatable_read, pqxx::read_only>;
+
+// One row of a page: the version, its rid and type, and where it sits in
+// the order (sort values for a keyset cursor, position in a snapshot).
+struct PageEntry {
+  StoredVersion version;
+  PageRow row;
+  std::vector<std::optional<std::string>> sort_values;
+  std::int64_t position = 0;
+};
+
+// The columns every page query starts with: the version (row_mapping.hpp),
+// then res_type, res_id and rid of the resource row `r`.
+std::string version_select(const char* r) {
+  return std::string(
+             "SELECT v.seq, v.version, (extract(epoch FROM v.last_updated) * 1000000)::bigint, v.method, "
+             "v.body, v.patient, ") +
+         r + ".res_type, " + r + ".res_id, " + r + ".rid";
+}
+constexpr pqxx::row::size_type kExtra = 9;  // the index of the first column after version_select
+
+PageEntry to_entry(const pqxx::row& row) {
+  PageEntry e;
+  e.row.type = row[6].as<std::string>();
+  e.version = to_version(row, e.row.type, row[7].as<std::string>());
+  e.row.rid = row[8].as<std::int64_t>();
+  return e;
+}
+
+std::optional<std::string> text_of(const pqxx::field& f) {
+  return f.is_null() ? std::nullopt : std::optional<std::string>(f.as<std::string>());
+}
+
+// A search of every type keys its parameters on each type stored: the
+// distinct res_type values, found by skipping through the primary key.
+std::vector<std::string> stored_types(ReadOnly& tx) {
+  std::vector<std::string> out;
+  for (const auto& row : tx.exec(
+           "WITH RECURSIVE t(res_type) AS (SELECT min(res_type) FROM resource UNION ALL SELECT (SELECT "
+           "min(res_type) FROM resource WHERE res_type > t.res_type) FROM t WHERE t.res_type IS NOT NULL) "
+           "SELECT res_type FROM t WHERE res_type IS NOT NULL")) {
+    out.push_back(row[0].as<std::string>());
+  }
+  return out;
+}
+
+bool uses_parameters(const search::Query& q) {
+  return std::any_of(q.criteria.begin(), q.criteria.end(),
+                     [](const auto& c) { return c.param != nullptr; }) ||
+         std::any_of(q.sort.begin(), q.sort.end(), [](const auto& s) { return s.param != nullptr; });
+}
+
+// rid and res_id never change: keyset paging alone keeps its promise.
+bool stable_order(const search::Query& q) {
+  return std::all_of(q.sort.begin(), q.sort.end(), [](const auto& s) { return s.code == "_id"; });
+}
+
+// One search: its page, cursors, includes and total.
+class Search {
+ public:
+  Search(ReadOnly& tx, const search::Query& q)
+      : tx_(tx),
+        q_(q),
+        key_types_(q.types.empty() && uses_parameters(q) ? stored_types(tx) : q.types),
+        columns_(sort_columns(q, key_types_)),
+        signature_(sort_signature(q)) {
+    if (q.cursor) cursor_ = decode_cursor(*q.cursor, signature_, columns_.size());
+  }
+
+  /// Reads the page (when count > 0); `snapshot` receives the rids to store
+  /// when a first sorted page has more pages after it.
+  void read_page(std::vector<std::int64_t>& snapshot, std::optional<Cursor>& tail) {
+    if (q_.count == 0) return;
+    if (cursor_ && cursor_->snapshot != 0) {
+      snapshot_page();
+    } else if (!cursor_ && !stable_order(q_)) {
+      first_sorted_page(snapshot, tail);
+    } else {
+      keyset_page();
+    }
+    std::vector<PageRow> rows;
+    for (auto& e : page_) {
+      rows.push_back(e.row);
+      result_.matches.push_back(std::move(e.version));
+    }
+    result_.included = find_includes(tx_, q_, rows);
+  }
+
+  void count_total() {
+    auto mode = q_.total;
+    if (q_.summary == search::Summary::count && mode == search::TotalMode::none)
+      mode = search::TotalMode::accurate;
+    if (mode == search::TotalMode::none) return;
+    if (known_total_) {
+      result_.total = *known_total_;
+    } else if (mode == search::TotalMode::accurate) {
+      result_.total = count_matches();
+    } else {
+      result_.total = estimate_matches();
+    }
+  }
+
+  SearchResult& result() { return result_; }
+  const std::string& signature() const { return signature_; }
+
+ private:
+  // Keyset: count + 1 rows after (or before) the cursor's sort values and rid.
+  void keyset_page() {
+    SqlBuilder b;
+    std::string inner = "SELECT r.rid, r.res_type, r.res_id, r.seq";
+    std::string outer = version_select("m");
+    for (std::size_t i = 0; i < columns_.size(); ++i) {
+      inner += ", " + columns_[i].expr + " AS s" + std::to_string(i);
+      outer += ", m.s" + std::to_string(i) + "::text";
+    }
+    std::string sql = outer + " FROM (" + inner + " FROM resource r WHERE " + filter_sql(q_, key_types_, b) +
+                      ") m JOIN resource_version v ON v.seq = m.seq";
+    if (cursor_) sql += " WHERE " + keyset_sql(columns_, *cursor_, b);
+    const bool backward = cursor_ && cursor_->backward;
+    sql += " " + order_by_sql(columns_, backward) + " LIMIT " + std::to_string(q_.count + 1);
+    for (const auto& row : exec(sql, b)) {
+      auto e = to_entry(row);
+      for (std::size_t i = 0; i < columns_.size(); ++i) {
+        e.sort_values.push_back(text_of(row[kExtra + static_cast<pqxx::row::size_type>(i)]));
+      }
+      page_.push_back(std::move(e));
+    }
+    const bool more = trim(backward);
+    if (!page_.empty()) {
+      // Forward: a next page when a row was left over, a previous one unless
+      // this is the first. Backward: the page we came from is next.
+      if (backward || more) result_.next_cursor = keyset_cursor(page_.back(), false);
+      if (backward ? more : cursor_.has_value()) result_.previous_cursor = keyset_cursor(page_.front(), true);
+    } else if (cursor_) {
+      // Walked past the end (or the start): the other direction comes back to
+      // the cursor's row included — rid ± 1 moves the position just past it.
+      Cursor back = *cursor_;
+      back.backward = !backward;
+      back.rid += backward ? -1 : 1;
+      (backward ? result_.next_cursor : result_.previous_cursor) = encode_cursor(back, signature_);
+    }
+    if (!cursor_ && !more) known_total_ = static_cast<std::int64_t>(page_.size());
+  }
+
+  // A first page in an order that may change: the ordered rids of (up to
+  // kMaxSnapshot + 1) matches, the page's versions, and the rest kept as a snapshot.
+  void first_sorted_page(std::vector<std::int64_t>& snapshot, std::optional<Cursor>& tail) {
+    SqlBuilder b;
+    std::string select = "SELECT r.rid", sort_values;
+    for (std::size_t i = 0; i < columns_.size(); ++i) {
+      select += ", " + columns_[i].expr + " AS s" + std::to_string(i);
+      sort_values += ", m.s" + std::to_string(i) + "::text";
+    }
+    const std::string sql = "SELECT m.rid" + sort_values + " FROM (" + select + " FROM resource r WHERE " +
+                            filter_sql(q_, key_types_, b) + ") m " + order_by_sql(columns_, false) +
+                            " LIMIT " + std::to_string(kMaxSnapshot + 1);
+    const auto rows = exec(sql, b);
+    const std::size_t n = rows.size();
+    std::vector<std::string> page_rids;
+    for (std::size_t i = 0; i < std::min(n, q_.count); ++i)
+      page_rids.push_back(rows[static_cast<int>(i)][0].c_str());
+    read_versions(page_rids);
+    if (n <= kMaxSnapshot) known_total_ = static_cast<std::int64_t>(n);
+    if (n <= q_.count) return;
+    for (std::size_t i = 0; i < std::min(n, kMaxSnapshot); ++i) {
+      snapshot.push_back(rows[static_cast<int>(i)][0].as<std::int64_t>());
+    }
+    if (n > kMaxSnapshot) {
+      const auto& last = rows[static_cast<int>(kMaxSnapshot - 1)];
+      tail = Cursor{false, {}, last[0].as<std::int64_t>(), 0, 0};
+      for (std::size_t i = 0; i < columns_.size(); ++i) {
+        tail->values.push_back(text_of(last[1 + static_cast<pqxx::row::size_type>(i)]));
+      }
+    }
+  }
+
+  // The versions of `rids`, in that order (they matched in this snapshot).
+  void read_versions(const std::vector<std::string>& rids) {
+    if (rids.empty()) return;
+    SqlBuilder b;
+    const std::string sql = version_select("r") + " FROM unnest(" + b.param(array_literal(rids), "bigint[]") +
+                            ") WITH ORDINALITY AS p(rid, pos) JOIN resource r ON r.rid = p.rid "
+                            "JOIN resource_version v ON v.seq = r.seq ORDER BY p.pos";
+    for (const auto& row : exec(sql, b)) page_.push_back(to_entry(row));
+  }
+
+  // A page of a snapshot: its rids after (or before) the cursor's position
+  // that still match.
+  void snapshot_page() {
+    const auto info = load_snapshot(tx_, cursor_->snapshot);
+    if (!info) throw core::gone("The search results have expired: repeat the search");
+    const bool backward = cursor_->backward;
+    SqlBuilder b;
+    const std::string id = b.param(std::to_string(cursor_->snapshot), "bigint");
+    const std::string position = b.param(std::to_string(cursor_->position), "bigint");
+    const std::string sql =
+        version_select("r") +
+        ", s.pos FROM search_snapshot ss CROSS JOIN LATERAL unnest(ss.rids) WITH ORDINALITY "
+        "AS s(rid, pos) JOIN resource r ON r.rid = s.rid JOIN resource_version v ON v.seq = "
+        "r.seq WHERE ss.id = " +
+        id + " AND s.pos " + (backward ? "< " : "> ") + position + " AND " + filter_sql(q_, key_types_, b) +
+        " ORDER BY s.pos " + (backward ? "DESC" : "ASC") + " LIMIT " + std::to_string(q_.count + 1);
+    for (const auto& row : exec(sql, b)) {
+      auto e = to_entry(row);
+      e.position = row[kExtra].as<std::int64_t>();
+      page_.push_back(std::move(e));
+    }
+    const bool more = trim(backward);
+    auto at = [&](std::int64_t pos, bool back) {
+      return encode_cursor(Cursor{back, {}, 0, cursor_->snapshot, pos}, signature_);
+    };
+    if (!page_.empty()) {
+      if (backward || more) {
+        result_.next_cursor = at(page_.back().position, false);
+      } else if (info->tail) {
+        result_.next_cursor = encode_cursor(*info->tail, signature_);  // past the snapshot: keyset
+      }
+      if (!backward || more) result_.previous_cursor = at(page_.front().position, true);
+    } else {
+      // Past the end (or the start): the other direction comes back to the cursor's position included.
+      (backward ? result_.next_cursor : result_.previous_cursor) =
+          at(cursor_->position + (backward ? -1 : 1), !backward);
+      if (!backward && info->tail) result_.next_cursor = encode_cursor(*info->tail, signature_);
+    }
+  }
+
+  // Drops the row read beyond the page and puts a backward page in order.
+  // Returns whether there was such a row.
+  bool trim(bool backward) {
+    const bool more = page_.size() > q_.count;
+    if (more) page_.resize(q_.count);
+    if (backward) std::reverse(page_.begin(), page_.end());
+    return more;
+  }
+
+  std::string keyset_cursor(const PageEntry& e, bool backward) const {
+    return encode_cursor(Cursor{backward, e.sort_values, e.row.rid, 0, 0}, signature_);
+  }
+
+  pqxx::result exec(const std::string& sql, SqlBuilder& b) {
+    try {
+      return tx_.exec_params(sql, b.params().dynamic());
+    } catch (const pqxx::data_exception&) {
+      // Only a cursor's sort values can fail to convert: the query's own values were checked by the parser.
+      if (cursor_) throw core::invalid("The _cursor parameter is not a cursor of this search", "_cursor");
+      throw;
+    }
+  }
+
+  std::int64_t count_matches() {
+    SqlBuilder b;
+    const std::string sql = "SELECT count(*) FROM resource r WHERE " + filter_sql(q_, key_types_, b);
+    return exec(sql, b)[0][0].as<std::int64_t>();
+  }
+
+  // _total=estimate: the planner's estimate of the number of matches, without
+  // running the query (the top node's "Plan Rows").
+  std::int64_t estimate_matches() {
+    SqlBuilder b;
+    const std::string sql =
+        "EXPLAIN (FORMAT JSON) SELECT 1 FROM resource r WHERE " + filter_sql(q_, key_types_, b);
+    const auto plan = nlohmann::json::parse(exec(sql, b)[0][0].as<std::string>(), nullptr, false);
+    if (plan.is_discarded() || !plan.is_array() || plan.empty()) return count_matches();
+    const auto rows = plan[0]["Plan"].value("Plan Rows", -1.0);
+    return rows < 0 ? count_matches() : static_cast<std::int64_t>(rows + 0.5);
+  }
+
+  ReadOnly& tx_;
+  const search::Query& q_;
+  const std::vector<std::string> key_types_;
+  const std::vector<SortColumn> columns_;
+  const std::string signature_;
+  std::optional<Cursor> cursor_;
+  std::vector<PageEntry> page_;
+  std::optional<std::int64_t> known_total_;  // when the page query saw every match
+  SearchResult result_;
+};
+
+}  // namespace
+
+SearchResult run_search(pqxx::connection& conn, const search::Query& q) {
+  std::vector<std::int64_t> snapshot;
+  std::optional<Cursor> tail;
+  SearchResult result;
+  std::string signature;
+  {
+    ReadOnly tx(conn);
+    Search search(tx, q);
+    search.read_page(snapshot, tail);
+    search.count_total();
+    tx.commit();
+    result = std::move(search.result());
+    signature = search.signature();
+  }
+  if (!snapshot.empty()) {
+    const auto id = save_snapshot(conn, snapshot, tail);
+    result.next_cursor =
+        encode_cursor(Cursor{false, {}, 0, id, static_cast<std::int64_t>(q.count)}, signature);
+  }
+  return result;
+}
+
+}  // namespace carnet::store::pg

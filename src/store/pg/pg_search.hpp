@@ -1,0 +1,32 @@
+#pragma once
+// ResourceStore::search on PostgreSQL: the page of matches, its includes and
+// the total, read in one read-only snapshot.
+
+#include <pqxx/connection>
+
+#include "carnet/search/query.hpp"
+#include "carnet/store/resource_store.hpp"
+
+namespace carnet::store::pg {
+
+/// Runs `q` in one REPEATABLE READ, READ ONLY transaction on `conn` (so the
+/// page, its includes and its total agree).
+///
+/// Order: the _sort keys (search_order.hpp) then rid, i.e. creation order by
+/// default. Paging: in an order that cannot change (rid, _id) by keyset —
+/// count + 1 rows after (or before) the cursor's position; in any other
+/// order through a snapshot of the order taken at the first page
+/// (search_snapshot.hpp). Either way a resource that keeps matching is never
+/// skipped nor repeated, whatever is written between pages.
+///
+/// Total: when the first page holds every match, its size (both modes).
+/// Otherwise `accurate` counts the matches; `estimate` is PostgreSQL's
+/// planner estimate (EXPLAIN of the same query, no execution): cheap, but
+/// may be far off for combined criteria. _summary=count without _total
+/// counts accurately. With count 0 only the total is computed.
+///
+/// Throws core::invalid (400) for a cursor it did not make or a sort it
+/// cannot do; libpqxx errors otherwise (mapped by with_connection).
+SearchResult run_search(pqxx::connection& conn, const search::Query& q);
+
+}  // namespace carnet::store::pg

@@ -1,0 +1,234 @@
+// Criteria → SQL conditions on a resource row: each criterion an EXISTS (or
+// NOT EXISTS) subquery on its index table, keyed by rid and the parameter's
+// index key, so that the planner can drive the search from the index tables.
+#include "store/pg/search_sql.hpp"
+
+#include <algorithm>
+
+#include "carnet/core/error.hpp"
+#include "store/pg/statements.hpp"
+
+namespace carnet::store::pg {
+namespace {
+
+using search::Criterion;
+using search::Modifier;
+using search::ParamType;
+
+std::string join(const std::vector<std::string>& parts, std::string_view sep) {
+  std::string out;
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    if (i > 0) out += sep;
+    out += parts[i];
+  }
+  return out;
+}
+
+// The types whose index keys a criterion uses: those the caller gives (the
+// searched types, a chain's targets, the _has type), else its own.
+std::vector<std::string> types_of(const Criterion& c, const std::vector<std::string>& context) {
+  if (!context.empty()) return context;
+  if (!c.resource_type.empty()) return {c.resource_type};
+  return {};
+}
+
+// The reference targets a criterion may point to: `:Type` or the chain's
+// types, else the parameter's.
+std::vector<std::string> targets_of(const Criterion& c) {
+  if (!c.target_types.empty()) return c.target_types;
+  if (c.param != nullptr) return c.param->targets;
+  return {};
+}
+
+const search::SearchParameter& param_of(const Criterion& c) {
+  if (c.param == nullptr) throw core::invalid("A search criterion has no parameter");
+  return *c.param;
+}
+
+// EXISTS (SELECT 1 FROM <table> x WHERE x.rid = <alias>.rid AND <key>): any value at all.
+std::string exists_row(const char* table, const search::SearchParameter& param,
+                       const std::vector<std::string>& types, std::string_view alias, SqlBuilder& b) {
+  const std::string x = b.alias("x");
+  return "EXISTS (SELECT 1 FROM " + std::string(table) + " " + x + " WHERE " + x +
+         ".rid = " + std::string(alias) + ".rid AND " + key_condition(x + ".key", param, types) + ")";
+}
+
+std::string value_criterion(const Criterion& c, const std::vector<std::string>& types, std::string_view alias,
+                            SqlBuilder& b) {
+  const auto& param = param_of(c);
+  const char* table = index_table(param);
+  const std::string x = b.alias("x");
+  const auto targets = targets_of(c);
+  std::vector<std::string> values;
+  for (const auto& v : c.values) values.push_back(value_sql(v, c.modifier, x + ".", targets, b));
+  std::string any = values.empty()       ? "false"
+                    : values.size() == 1 ? values[0]
+                                         : "(" + join(values, " OR ") + ")";
+  std::string sub = "EXISTS (SELECT 1 FROM " + std::string(table) + " " + x + " WHERE " + x +
+                    ".rid = " + std::string(alias) + ".rid AND " + key_condition(x + ".key", param, types) +
+                    " AND " + any + ")";
+  // :not / :not-in: the resources with no matching value, including those with no value at all.
+  const bool negated = c.modifier == Modifier::not_ || c.modifier == Modifier::not_in;
+  return negated ? "NOT " + sub : sub;
+}
+
+std::string missing_criterion(const Criterion& c, const std::vector<std::string>& types,
+                              std::string_view alias, SqlBuilder& b) {
+  const auto& param = param_of(c);
+  std::string sub = exists_row(index_table(param), param, types, alias, b);
+  return c.missing ? "NOT " + sub : sub;
+}
+
+// param (a reference) points to a live resource of target_types matching `next`.
+std::string chain_criterion(const Criterion& c, const std::vector<std::string>& types, std::string_view alias,
+                            SqlBuilder& b) {
+  const auto& param = param_of(c);
+  if (!c.next) throw core::invalid("The chained parameter " + param.code + " has nothing after it");
+  const auto targets = targets_of(c);
+  const std::string x = b.alias("x"), t = b.alias("t");
+  std::string sql = "EXISTS (SELECT 1 FROM idx_reference " + x + " JOIN resource " + t + " ON " + t +
+                    ".res_type = " + x + ".target_type AND " + t + ".res_id = " + x + ".target_id WHERE " +
+                    x + ".rid = " + std::string(alias) + ".rid AND " +
+                    key_condition(x + ".key", param, types) + " AND NOT " + t + ".deleted";
+  if (!targets.empty()) sql += " AND " + x + ".target_type = ANY(" + b.array(targets) + ")";
+  // The next criterion applies to each target type with its own keys.
+  return sql + " AND " + criterion_sql(*c.next, targets, t, b) + ")";
+}
+
+// Some live resource of has_type whose reference `param` points here matches `next`.
+std::string has_criterion(const Criterion& c, std::string_view alias, SqlBuilder& b) {
+  const auto& param = param_of(c);
+  if (!c.next) throw core::invalid("_has:" + c.has_type + ":" + param.code + " has no parameter after it");
+  const std::vector<std::string> source{c.has_type};
+  const std::string x = b.alias("x"), s = b.alias("s");
+  const std::string a(alias);
+  return "EXISTS (SELECT 1 FROM idx_reference " + x + " JOIN resource " + s + " ON " + s + ".rid = " + x +
+         ".rid WHERE " + key_condition(x + ".key", param, source) + " AND " + x + ".target_type = " + a +
+         ".res_type AND " + x + ".target_id = " + a + ".res_id AND NOT " + s + ".deleted AND " + s +
+         ".res_type = " + b.param(c.has_type) + " AND " + criterion_sql(*c.next, source, s, b) + ")";
+}
+
+std::string text_criterion(const Criterion& c, const char* column, std::string_view alias, SqlBuilder& b) {
+  const std::string x = b.alias("x");
+  std::vector<std::string> values;
+  for (const auto& v : c.values) {
+    if (const auto* s = std::get_if<search::StringQuery>(&v)) {
+      values.push_back(x + "." + column + " LIKE " + b.param("%" + like_escape(s->normalized) + "%"));
+    }
+  }
+  if (values.empty()) return "false";
+  return "EXISTS (SELECT 1 FROM idx_text " + x + " WHERE " + x + ".rid = " + std::string(alias) +
+         ".rid AND (" + join(values, " OR ") + "))";
+}
+
+// _list: the resource is an item of one of the (live) Lists `ids`.
+std::string list_criterion(const Criterion& c, std::string_view alias, SqlBuilder& b) {
+  const std::string l = b.alias("l"), x = b.alias("x"), a(alias);
+  return "EXISTS (SELECT 1 FROM resource " + l + " JOIN idx_reference " + x + " ON " + x + ".rid = " + l +
+         ".rid WHERE " + l + ".res_type = 'List' AND " + l + ".res_id = ANY(" + b.array(c.ids) +
+         ") AND NOT " + l + ".deleted AND " + x +
+         ".key = " + std::to_string(search::index_key("List", "item")) + " AND " + x + ".target_type = " + a +
+         ".res_type AND " + x + ".target_id = " + a + ".res_id)";
+}
+
+}  // namespace
+
+std::string SqlBuilder::param(std::string_view value, std::string_view type) {
+  params_.text(value);
+  return "$" + std::to_string(++count_) + "::" + std::string(type);
+}
+
+std::string SqlBuilder::array(const std::vector<std::string>& values) {
+  return param(array_literal(values), "text[]");
+}
+
+std::string SqlBuilder::alias(std::string_view stem) {
+  return std::string(stem) + std::to_string(++aliases_);
+}
+
+std::vector<std::int32_t> keys_for(const search::SearchParameter& param,
+                                   const std::vector<std::string>& types) {
+  // Entries are keyed per (type, code), also those of the parameters of every
+  // type (the Registry gives each type its own copy, base "Patient"...).
+  if (types.empty()) return {param.key};
+  std::vector<std::int32_t> keys;
+  for (const auto& type : types) {
+    const std::int32_t k = type == param.base ? param.key : search::index_key(type, param.code);
+    if (std::find(keys.begin(), keys.end(), k) == keys.end()) keys.push_back(k);
+  }
+  return keys;
+}
+
+std::string key_condition(std::string_view column, const search::SearchParameter& param,
+                          const std::vector<std::string>& types) {
+  const auto keys = keys_for(param, types);
+  if (keys.size() == 1) return std::string(column) + " = " + std::to_string(keys[0]);
+  std::string list;
+  for (auto k : keys) list += (list.empty() ? "" : ", ") + std::to_string(k);
+  return std::string(column) + " IN (" + list + ")";
+}
+
+const char* index_table(const search::SearchParameter& param) {
+  switch (param.type) {
+    case ParamType::number: return "idx_number";
+    case ParamType::date: return "idx_date";
+    case ParamType::string: return "idx_string";
+    case ParamType::token: return "idx_token";
+    case ParamType::reference: return "idx_reference";
+    case ParamType::composite: return "idx_composite";
+    case ParamType::quantity: return "idx_quantity";
+    case ParamType::uri: return "idx_uri";
+    case ParamType::special: break;
+  }
+  throw core::invalid("The search parameter " + param.code + " is not supported", param.code);
+}
+
+std::string criterion_sql(const Criterion& c, const std::vector<std::string>& context, std::string_view alias,
+                          SqlBuilder& b) {
+  const auto types = types_of(c, context);
+  const std::string a(alias);
+  switch (c.kind) {
+    case Criterion::Kind::value: return value_criterion(c, types, alias, b);
+    case Criterion::Kind::missing: return missing_criterion(c, types, alias, b);
+    case Criterion::Kind::chain: return chain_criterion(c, types, alias, b);
+    case Criterion::Kind::has: return has_criterion(c, alias, b);
+    case Criterion::Kind::id: {
+      std::string in = a + ".res_id = ANY(" + b.array(c.ids) + ")";
+      return c.modifier == Modifier::not_ ? "NOT (" + in + ")" : in;
+    }
+    case Criterion::Kind::last_updated: {
+      std::vector<std::string> values;
+      for (const auto& v : c.values) {
+        if (const auto* d = std::get_if<search::DateQuery>(&v))
+          values.push_back(instant_sql(*d, a + ".last_updated", b));
+      }
+      return values.empty() ? "false" : "(" + join(values, " OR ") + ")";
+    }
+    case Criterion::Kind::text: return text_criterion(c, "narrative", alias, b);
+    case Criterion::Kind::content: return text_criterion(c, "content", alias, b);
+    case Criterion::Kind::list: return list_criterion(c, alias, b);
+  }
+  return "false";
+}
+
+std::string filter_sql(const search::Query& q, const std::vector<std::string>& key_types, SqlBuilder& b) {
+  std::vector<std::string> parts;
+  if (q.types.size() == 1) {
+    parts.push_back("r.res_type = " + b.param(q.types[0]));
+  } else if (!q.types.empty()) {
+    parts.push_back("r.res_type = ANY(" + b.array(q.types) + ")");
+  }
+  parts.push_back("NOT r.deleted");
+  if (q.compartment_patient) {
+    parts.push_back("EXISTS (SELECT 1 FROM idx_compartment pc WHERE pc.rid = r.rid AND pc.patient_id = " +
+                    b.param(*q.compartment_patient) + ")");
+  }
+  for (const auto& c : q.criteria) {
+    // A criterion without its own type applies to every type searched.
+    parts.push_back(criterion_sql(
+        c, c.resource_type.empty() ? key_types : std::vector<std::string>{c.resource_type}, "r", b));
+  }
+  return join(parts, " AND ");
+}
+
+}  // namespace carnet::store::pg

@@ -1,0 +1,77 @@
+#pragma once
+// The query tree of a search (carnet/search/query.hpp) turned into SQL text
+// plus parameters. Values always travel as parameters; the SQL text holds
+// only our own identifiers, operators and the integer index keys.
+// Semantics: http://hl7.org/fhir/R4/search.html
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "carnet/search/query.hpp"
+#include "store/pg/params.hpp"
+
+namespace carnet::store::pg {
+
+/// The parameters of one statement being built, and fresh table aliases for
+/// nested subqueries. Not thread-safe.
+class SqlBuilder {
+ public:
+  /// Adds a parameter and returns its placeholder with a cast: "$3::text".
+  std::string param(std::string_view value, std::string_view type = "text");
+  /// Adds a text[] parameter.
+  std::string array(const std::vector<std::string>& values);
+  /// A fresh alias: "x1", "x2"...
+  std::string alias(std::string_view stem);
+  Params& params() { return params_; }
+
+ private:
+  Params params_;
+  int count_ = 0;
+  int aliases_ = 0;
+};
+
+/// The index keys of `param` on each of `types` (index_key(type, code); its
+/// own key when `types` is empty), as SQL on column `column`: "x.key = 123"
+/// or "x.key IN (1, 2)".
+std::string key_condition(std::string_view column, const search::SearchParameter& param,
+                          const std::vector<std::string>& types);
+/// The same keys as a list.
+std::vector<std::int32_t> keys_for(const search::SearchParameter& param,
+                                   const std::vector<std::string>& types);
+
+/// The index table of a parameter type ("idx_token"...); throws core::invalid
+/// for a type that has none (special).
+const char* index_table(const search::SearchParameter& param);
+
+/// A boolean SQL condition on the resource row `alias` (columns rid, res_type,
+/// res_id, last_updated) for criterion `c` on resources of `types` (the
+/// criterion's own resource_type when set). Throws core::invalid naming the
+/// parameter for what the store cannot search (special parameters).
+std::string criterion_sql(const search::Criterion& c, const std::vector<std::string>& types,
+                          std::string_view alias, SqlBuilder& b);
+
+/// The WHERE conditions on `resource r` of a whole query: types, not deleted,
+/// compartment, criteria (AND-ed). `key_types`: the types whose index keys the
+/// criteria without a type of their own use (q.types, or for a search of every
+/// type the types stored).
+std::string filter_sql(const search::Query& q, const std::vector<std::string>& key_types, SqlBuilder& b);
+
+/// The condition of one value on the columns starting with `cols` ("x." for
+/// an index table, "x.c2_" for a composite component); modifiers apply to
+/// tokens, strings, references and uris. `targets`: for a reference without
+/// type, the types it may point to.
+std::string value_sql(const search::QueryValue& v, search::Modifier m, std::string_view cols,
+                      const std::vector<std::string>& targets, SqlBuilder& b);
+std::string component_sql(const search::ComponentQuery& v, std::string_view cols, SqlBuilder& b);
+
+/// Date prefixes on stored ranges [low, high) (`low`/`high` SQL expressions).
+std::string date_sql(const search::DateQuery& q, std::string_view low, std::string_view high, SqlBuilder& b);
+/// Date prefixes on an instant column (a point, as _lastUpdated).
+std::string instant_sql(const search::DateQuery& q, std::string_view column, SqlBuilder& b);
+
+/// `text` escaped for LIKE (\ % _ preceded by \).
+std::string like_escape(std::string_view text);
+
+}  // namespace carnet::store::pg
