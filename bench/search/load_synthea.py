@@ -123,6 +123,8 @@ def main():
     ap.add_argument("--source", default=os.environ.get("BENCH_SYNTHEA", DEFAULT_SOURCE))
     ap.add_argument("--copies", type=int, default=int(os.environ.get("BENCH_COPIES", "25")))
     ap.add_argument("--threads", type=int, default=int(os.environ.get("BENCH_LOAD_THREADS", "8")))
+    ap.add_argument("--first-copy", type=int, default=1,
+                    help="start at this copy (resume an interrupted load; earlier copies are not PUT)")
     ap.add_argument("--check", action="store_true", help="exit 0 when the last resource of the last copy exists")
     ap.add_argument("--dry-run", action="store_true", help="count the resources, PUT nothing")
     args = ap.parse_args()
@@ -171,7 +173,7 @@ def main():
     for path in files:
         with open(path, encoding="utf-8") as f:
             parsed.append(json.load(f))
-    for copy in range(args.copies):
+    for copy in range(args.first_copy - 1, args.copies):
         for b in parsed:
             for t, i, body in copy_of(b, copy):
                 total += 1

@@ -174,7 +174,9 @@ TEST_F(SearchRest, CountPagesAndNextLinksWalkEveryMatchOnce) {
     Json page = get(next);
     EXPECT_LE(page.value("entry", Json::array()).size(), 1u);
     for (const auto& id : ids(page)) seen.push_back(id);
-    if (pages > 0) EXPECT_FALSE(link(page, "previous").empty());
+    if (pages > 0) {
+      EXPECT_FALSE(link(page, "previous").empty());
+    }
     next = link(page, "next");
   }
   EXPECT_EQ(seen, (std::vector<std::string>{a_, b_, c_}));

@@ -659,7 +659,9 @@ TEST_F(SearchStore, PagingNeverSkipsNorRepeatsWhileWritten) {
   };
   Ids initial;
   for (int i = 0; i < 23; ++i) {
-    initial.push_back("r" + std::to_string(i));
+    std::string id = "r";
+    id += std::to_string(i);  // appended: GCC 12 warns falsely on "r" + std::string
+    initial.push_back(id);
     create(t, initial.back(), entries("x"));
   }
   auto q = query(t);

@@ -26,7 +26,8 @@ namespace carnet::store::pg {
 /// counts accurately. With count 0 only the total is computed.
 ///
 /// Throws core::invalid (400) for a cursor it did not make or a sort it
-/// cannot do; libpqxx errors otherwise (mapped by with_connection).
+/// cannot do, core::gone (410) for the cursor of an expired snapshot (2 h);
+/// libpqxx errors otherwise (mapped by with_connection).
 SearchResult run_search(pqxx::connection& conn, const search::Query& q);
 
 }  // namespace carnet::store::pg
