@@ -46,6 +46,8 @@ Instance::Instance(const config::Config& config, std::shared_ptr<const fhir::Mod
   // Loaded once: the official search parameters and the shipped terminology.
   p.registry = search::Registry::load(config.server.schemas_dir, p.model->resource_types());
   p.terminology = search::Terminology::load(config.server.schemas_dir);
+  // The code systems implied by required bindings, for token search on `code` elements.
+  p.registry = p.registry->with_implicit_systems(p.model, p.terminology);
   p.service = std::make_unique<service::FhirService>(*p.store, p.model, *p.trail, p.registry, p.terminology,
                                                      service::ServiceOptions{config.limits.max_json_depth});
   // Custom SearchParameters activated by earlier $reindex runs. A bad set does

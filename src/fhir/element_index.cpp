@@ -103,6 +103,9 @@ void index_structure(const json& sd, ModelData& impl, const std::unordered_set<s
     if (auto m = e.find("min"); m != e.end() && m->is_number_integer())
       def.mandatory = m->get<long long>() > 0;
     def.fhirpath = name;
+    // For the implicit code system of `code` elements (http://hl7.org/fhir/R4/terminologies.html#code).
+    if (auto b = e.find("binding"); b != e.end() && b->is_object() && string_at(*b, "strength") == "required")
+      def.required_value_set = string_at(*b, "valueSet");
     if (auto ref = string_at(e, "contentReference"); !ref.empty()) {
       def.node_path = ref.substr(ref.find('#') + 1);  // "#Questionnaire.item"
       parent.elements.emplace(name, std::move(def));

@@ -38,10 +38,11 @@ struct ElementDef {
   std::string type;       ///< the FHIR type code ("HumanName", "string", "Resource"); empty for backbones
   std::string node_path;  ///< children: own snapshot path ("Patient.contact") or contentReference target
   ValueKind kind = ValueKind::complex;
-  bool repeating = false;      ///< max cardinality is not "1": the JSON value is an array
-  bool summary = false;        ///< ElementDefinition.isSummary (_summary=true keeps it)
-  bool mandatory = false;      ///< min cardinality > 0 (every _summary form keeps it)
-  const Node* node = nullptr;  ///< the children, resolved after load when kind == complex
+  bool repeating = false;          ///< max cardinality is not "1": the JSON value is an array
+  bool summary = false;            ///< ElementDefinition.isSummary (_summary=true keeps it)
+  bool mandatory = false;          ///< min cardinality > 0 (every _summary form keeps it)
+  std::string required_value_set;  ///< binding.valueSet when binding.strength is required
+  const Node* node = nullptr;      ///< the children, resolved after load when kind == complex
 };
 
 /// The elements of one complex datatype, resource or backbone element.

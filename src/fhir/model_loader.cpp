@@ -19,7 +19,8 @@ bool is_one_of(const std::string& key, std::initializer_list<std::string_view> k
 
 // What Model keeps of a StructureDefinition bundle:
 // entry[].resource.{resourceType,id,type,kind,abstract,derivation,fhirVersion,
-// snapshot.element[].{path,min,max,isSummary,sliceName,contentReference,type[].{code,extension[].{url,valueUrl}}}}.
+// snapshot.element[].{path,min,max,isSummary,sliceName,contentReference,type[].{code,extension[].{url,valueUrl}},
+// binding.{strength,valueSet}}}.
 bool keep_structure(const std::vector<std::string>& parents, const std::string& key) {
   switch (parents.size()) {
     case 0: return key == "entry";
@@ -29,8 +30,11 @@ bool keep_structure(const std::vector<std::string>& parents, const std::string& 
           key, {"resourceType", "id", "type", "kind", "abstract", "derivation", "fhirVersion", "snapshot"});
     case 3: return parents[2] == "snapshot" && key == "element";
     case 4:
-      return is_one_of(key, {"path", "min", "max", "isSummary", "sliceName", "contentReference", "type"});
-    case 5: return parents[4] == "type" && is_one_of(key, {"code", "extension"});
+      return is_one_of(
+          key, {"path", "min", "max", "isSummary", "sliceName", "contentReference", "type", "binding"});
+    case 5:
+      return (parents[4] == "type" && is_one_of(key, {"code", "extension"})) ||
+             (parents[4] == "binding" && is_one_of(key, {"strength", "valueSet"}));
     case 6: return parents[5] == "extension" && is_one_of(key, {"url", "valueUrl"});
     default: return false;
   }
@@ -132,6 +136,26 @@ std::optional<Model::ElementFlags> Model::element_flags(std::string_view type,
   const ElementDef& def = it->second;
   // A choice element's FHIRPath is "value.ofType(Quantity)": its name is before the dot.
   return ElementFlags{def.summary, def.mandatory, def.fhirpath.substr(0, def.fhirpath.find('.'))};
+}
+
+std::optional<Model::ElementType> Model::element_type(std::string_view path) const {
+  const ModelData& data = impl_->data;
+  auto dot = path.find('.');
+  if (dot == std::string_view::npos || !is_resource_type(path.substr(0, dot))) return std::nullopt;
+  const Node* node = data.find_node(std::string(path.substr(0, dot)));
+  const ElementDef* def = nullptr;
+  while (dot != std::string_view::npos) {
+    if (node == nullptr) return std::nullopt;  // a step below a primitive
+    const std::size_t start = dot + 1;
+    dot = path.find('.', start);
+    const std::string_view name = path.substr(start, dot == std::string_view::npos ? dot : dot - start);
+    auto it = node->elements.find(std::string(name));
+    if (it == node->elements.end()) return std::nullopt;
+    def = &it->second;
+    node = def->kind == ValueKind::complex ? def->node : nullptr;
+  }
+  if (def == nullptr) return std::nullopt;
+  return ElementType{def->type, def->required_value_set};
 }
 
 }  // namespace carnet::fhir

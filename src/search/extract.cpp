@@ -53,7 +53,13 @@ void add_parameter(const SearchParameter& p, const fp::Collection& values, const
     case ParamType::string:
       add_entries(p.key, values, detail::strings_of, scratch.strings, out.strings);
       break;
-    case ParamType::token: add_entries(p.key, values, detail::tokens_of, scratch.tokens, out.tokens); break;
+    case ParamType::token: {
+      auto convert = [&p](const fp::Value& v, std::vector<TokenValue>& tokens) {
+        detail::tokens_of(v, p.implicit_system, tokens);
+      };
+      add_entries(p.key, values, convert, scratch.tokens, out.tokens);
+      break;
+    }
     case ParamType::reference:
       add_entries(p.key, values, detail::references_of, scratch.references, out.references);
       break;

@@ -71,8 +71,19 @@ void strings_of(const fp::Value& value, std::vector<StringValue>& out) {
 }
 
 void tokens_of(const fp::Value& value, std::vector<TokenValue>& out) {
+  tokens_of(value, {}, out);
+}
+
+void tokens_of(const fp::Value& value, std::string_view implicit_system, std::vector<TokenValue>& out) {
   switch (shape_of(value)) {
-    case Shape::string_primitive:
+    case Shape::string_primitive: {
+      TokenValue token;
+      token.code = primitive_text(value);
+      // A `code` has the system its required binding implies (search.html#token).
+      token.system = implicit_system;
+      if (!token.code.empty()) out.push_back(std::move(token));
+      return;
+    }
     case Shape::boolean_primitive:
     case Shape::number_primitive: {
       TokenValue token;

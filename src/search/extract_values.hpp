@@ -20,6 +20,10 @@ void strings_of(const fp::Value& value, std::vector<StringValue>& out);
 /// code/boolean/id/string primitives, Coding, CodeableConcept, Identifier, ContactPoint.
 void tokens_of(const fp::Value& value, std::vector<TokenValue>& out);
 
+/// The same, with `implicit_system` as the system of plain code primitives
+/// (SearchParameter::implicit_system; "" for none).
+void tokens_of(const fp::Value& value, std::string_view implicit_system, std::vector<TokenValue>& out);
+
 /// Reference (reference and/or identifier), canonical and uri strings.
 void references_of(const fp::Value& value, std::vector<ReferenceValue>& out);
 

@@ -9,6 +9,7 @@
 
 #include "carnet/core/error.hpp"
 #include "carnet/search/parameters.hpp"
+#include "search/implicit_systems.hpp"
 #include "search/registry_builder.hpp"
 
 namespace carnet::search {
@@ -66,6 +67,8 @@ std::int32_t index_key(std::string_view type, std::string_view code) noexcept {
 
 struct Registry::Impl {
   detail::RegistryTables tables;
+  /// Set by with_implicit_systems, kept by with_custom for the custom parameters.
+  std::shared_ptr<const detail::ImplicitSystems> systems;
 };
 
 Registry::Registry() : impl_(std::make_unique<Impl>()) {}
@@ -122,10 +125,26 @@ std::shared_ptr<const Registry> Registry::with_custom(std::span<const core::Json
     for (const core::Json& resource : custom) builder.add(detail::read_definition(resource), true);
     std::shared_ptr<Registry> registry(new Registry());
     registry->impl_->tables = std::move(builder).finish();
+    registry->impl_->systems = impl_->systems;
+    if (impl_->systems != nullptr)
+      for (SearchParameter& p : registry->impl_->tables.params)
+        if (p.custom) p.implicit_system = impl_->systems->of(p);
     return registry;
   } catch (const detail::DefinitionError& e) {
     throw core::unprocessable(e.what());
   }
+}
+
+std::shared_ptr<const Registry> Registry::with_implicit_systems(
+    std::shared_ptr<const fhir::Model> model, std::shared_ptr<const Terminology> terminology) const {
+  auto systems = std::make_shared<const detail::ImplicitSystems>(std::move(model), std::move(terminology));
+  detail::RegistryBuilder builder(impl_->tables.resource_types);
+  for (const SearchParameter& p : impl_->tables.params) builder.add_built(p);
+  std::shared_ptr<Registry> registry(new Registry());
+  registry->impl_->tables = std::move(builder).finish();
+  for (SearchParameter& p : registry->impl_->tables.params) p.implicit_system = systems->of(p);
+  registry->impl_->systems = std::move(systems);
+  return registry;
 }
 
 const SearchParameter* Registry::find(std::string_view type, std::string_view code) const {

@@ -61,6 +61,19 @@ class Model {
   /// The flags of `property` on `type`, or nullopt when `type` has no such element.
   std::optional<ElementFlags> element_flags(std::string_view type, std::string_view property) const;
 
+  /// The type and required binding of the element at `path`: a resource type
+  /// then JSON property names, dot-separated ("Patient.gender",
+  /// "Patient.address.use", "Observation.valueQuantity.comparator"), through
+  /// datatypes, backbone elements and contentReferences.
+  struct ElementType {
+    std::string type;  ///< the FHIR type code ("code", "CodeableConcept"); empty for a backbone element
+    /// ElementDefinition.binding.valueSet when binding.strength is "required"
+    /// (as written: may end "|4.0.1"); empty otherwise.
+    std::string required_value_set;
+  };
+  /// Nullopt when `path` does not start with a resource type or names no element.
+  std::optional<ElementType> element_type(std::string_view path) const;
+
  private:
   Model();
   struct Impl;

@@ -17,7 +17,13 @@
 #include "carnet/core/json.hpp"
 #include "carnet/fhir/fhirpath/expression.hpp"
 
+namespace carnet::fhir {
+class Model;
+}
+
 namespace carnet::search {
+
+class Terminology;
 
 /// SearchParameter.type (http://hl7.org/fhir/R4/valueset-search-param-type.html).
 enum class ParamType { number, date, string, token, reference, composite, quantity, uri, special };
@@ -55,6 +61,14 @@ struct SearchParameter {
   std::vector<Component> components;
   /// A custom parameter from a SearchParameter resource (not an official one).
   bool custom = false;
+  /// token: the code system implied for the plain `code` values it selects,
+  /// indexed as their system (http://hl7.org/fhir/R4/search.html#token: a
+  /// `code` bound (required) to a value set whose codes all come from one code
+  /// system has that system, as Patient.gender has
+  /// http://hl7.org/fhir/administrative-gender). Empty when unknown: the
+  /// expression (for this base) selects a primitive that is not such a `code`,
+  /// or is not a simple path. Set by Registry::with_implicit_systems.
+  std::string implicit_system;
   /// The index key of (base type, code): a stable 32-bit hash stored in the index
   /// tables instead of the names. Unique within a Registry (checked at load).
   std::int32_t key = 0;
@@ -90,6 +104,13 @@ class Registry {
   /// with status active); the official parameters cannot be redefined.
   /// Throws core::Error (422) naming the parameter that cannot be used.
   std::shared_ptr<const Registry> with_custom(std::span<const core::Json> custom) const;
+
+  /// This registry with SearchParameter::implicit_system set on each token
+  /// parameter, from the required bindings of `model` expanded by
+  /// `terminology`. Called once when the server starts; with_custom then does
+  /// the same for the custom parameters of the registries built from the result.
+  std::shared_ptr<const Registry> with_implicit_systems(std::shared_ptr<const fhir::Model> model,
+                                                        std::shared_ptr<const Terminology> terminology) const;
 
   /// The parameter `code` on `type`, including the parameters of every type
   /// (base "Resource"/"DomainResource"), or null when unknown.

@@ -12,6 +12,7 @@
 #include "carnet/core/json.hpp"
 #include "carnet/fhir/model.hpp"
 #include "carnet/search/parameters.hpp"
+#include "carnet/search/terminology.hpp"
 
 namespace carnet::search::testing {
 
@@ -26,8 +27,19 @@ inline const std::vector<std::string>& resource_types() {
 }
 
 /// The official registry (loaded once, then shared).
-inline const Registry& registry() {
+inline const std::shared_ptr<const Registry>& registry_ptr() {
   static const std::shared_ptr<const Registry> loaded = Registry::load(schemas_dir(), resource_types());
+  return loaded;
+}
+inline const Registry& registry() {
+  return *registry_ptr();
+}
+
+/// The official registry with the implicit code systems, as the server uses it
+/// (loaded once, then shared).
+inline const Registry& registry_with_systems() {
+  static const std::shared_ptr<const Registry> loaded = registry_ptr()->with_implicit_systems(
+      fhir::Model::load(schemas_dir()), Terminology::load(schemas_dir()));
   return *loaded;
 }
 
