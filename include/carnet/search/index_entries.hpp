@@ -24,7 +24,8 @@ struct StringValue {
 struct TokenValue {
   std::string system;  ///< empty when the value has none (code, boolean)
   std::string code;    ///< code / Identifier.value / ContactPoint.value / "true"/"false"
-  std::string text;    ///< normalized display/text for :text (Coding.display, CodeableConcept.text, Identifier.type.text)
+  std::string text;    ///< normalized display/text for :text (Coding.display, CodeableConcept.text,
+                       ///< Identifier.type.text)
   /// Identifier.type's first coding, for :of-type (empty otherwise).
   std::string type_system;
   std::string type_code;
@@ -32,8 +33,8 @@ struct TokenValue {
 
 /// reference: a Reference, canonical or uri pointing to a resource.
 struct ReferenceValue {
-  std::string target_type;  ///< "Patient" when known (relative or local absolute URL), else empty
-  std::string target_id;    ///< id when known, else empty
+  std::string target_type;            ///< "Patient" when known (relative or local absolute URL), else empty
+  std::string target_id;              ///< id when known, else empty
   std::optional<int> target_version;  ///< from "Patient/1/_history/2"
   /// The absolute URL (external references, canonicals), without "|version"; empty for relative ones.
   std::string url;
@@ -77,8 +78,8 @@ struct UriValue {
 };
 
 /// One component value of a composite entry.
-using ComponentValue = std::variant<TokenValue, StringValue, DateValue, NumberValue, QuantityValue,
-                                    ReferenceValue, UriValue>;
+using ComponentValue =
+    std::variant<TokenValue, StringValue, DateValue, NumberValue, QuantityValue, ReferenceValue, UriValue>;
 
 /// composite: the component values taken from one element (so that
 /// code and value belong together), in the parameter's component order.

@@ -25,7 +25,21 @@ enum class Prefix { eq, ne, gt, lt, ge, le, sa, eb, ap };
 
 /// Parameter modifiers (search.html#modifiers). `type` is `:[type]` on a
 /// reference (the type is in Criterion::target_types).
-enum class Modifier { none, missing, exact, contains, text, not_, above, below, in, not_in, of_type, identifier, type };
+enum class Modifier {
+  none,
+  missing,
+  exact,
+  contains,
+  text,
+  not_,
+  above,
+  below,
+  in,
+  not_in,
+  of_type,
+  identifier,
+  type
+};
 
 /// token value: `[code]`, `[system]|[code]`, `|[code]`, `[system]|`.
 struct TokenQuery {
@@ -79,11 +93,11 @@ struct QuantityQuery {
 /// reference value: `[id]`, `[type]/[id]`, `[type]/[id]/_history/[vid]`, an
 /// absolute URL, a canonical `url|version`, or (for :identifier) `system|value`.
 struct ReferenceQuery {
-  std::string type;               ///< empty: any of the parameter's targets (plain `[id]`)
-  std::string id;                 ///< for relative references
+  std::string type;  ///< empty: any of the parameter's targets (plain `[id]`)
+  std::string id;    ///< for relative references
   std::optional<int> version;
-  std::string url;                ///< absolute URL / canonical, without |version
-  std::string canonical_version;  ///< after '|' of a canonical
+  std::string url;                               ///< absolute URL / canonical, without |version
+  std::string canonical_version;                 ///< after '|' of a canonical
   std::optional<std::string> identifier_system;  ///< :identifier (nullopt: any system)
   std::string identifier_value;
 };
@@ -103,17 +117,17 @@ struct CompositeQuery {
 };
 
 /// One value of a criterion; the values of one criterion are OR-ed (comma).
-using QueryValue = std::variant<TokenQuery, StringQuery, DateQuery, NumberQuery, QuantityQuery, ReferenceQuery,
-                                UriQuery, CompositeQuery>;
+using QueryValue = std::variant<TokenQuery, StringQuery, DateQuery, NumberQuery, QuantityQuery,
+                                ReferenceQuery, UriQuery, CompositeQuery>;
 
 /// One condition on the resources of `resource_type`. The criteria of a Query are AND-ed.
 struct Criterion {
   enum class Kind {
-    value,         ///< param matches one of `values` (with `modifier`)
-    missing,       ///< param:missing=true|false (`missing`)
-    chain,         ///< param (a reference) points to a resource of `target_types` matching `next`
-    has,           ///< _has: some resource of `has_type` whose reference param `param` points here matches `next`
-    id,            ///< _id: resource id in `ids` (or not in, with :not)
+    value,    ///< param matches one of `values` (with `modifier`)
+    missing,  ///< param:missing=true|false (`missing`)
+    chain,    ///< param (a reference) points to a resource of `target_types` matching `next`
+    has,      ///< _has: some resource of `has_type` whose reference param `param` points here matches `next`
+    id,       ///< _id: resource id in `ids` (or not in, with :not)
     last_updated,  ///< _lastUpdated: `values` are DateQuery on resource.last_updated
     text,          ///< _text: `values` are StringQuery, contains-match on the narrative
     content,       ///< _content: `values` are StringQuery, contains-match on all strings
@@ -166,11 +180,11 @@ struct Query {
   std::vector<SortKey> sort;        ///< empty: the store's stable default order
   std::vector<Include> includes;
   std::vector<Include> revincludes;
-  std::size_t count = 50;              ///< page size (_count), 0 allowed (total only)
-  std::optional<std::string> cursor;   ///< _cursor from a next/previous link (store-defined)
+  std::size_t count = 50;             ///< page size (_count), 0 allowed (total only)
+  std::optional<std::string> cursor;  ///< _cursor from a next/previous link (store-defined)
   TotalMode total = TotalMode::none;
   Summary summary = Summary::none;
-  std::vector<std::string> elements;   ///< _elements
+  std::vector<std::string> elements;  ///< _elements
   /// Parameters ignored (unknown/unsupported, lenient handling): one warning each,
   /// returned to the client in an OperationOutcome entry.
   std::vector<core::Issue> warnings;
