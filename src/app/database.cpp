@@ -16,6 +16,7 @@ Database open_database(const config::Config& config) {
   options.data_dir = std::filesystem::absolute(config.server.data_dir / "pg");
   options.port = config.database.embedded.port;
   options.bin_dir = config.database.embedded.bin_dir;
+  options.shared_buffers_mb = config.database.embedded.shared_buffers_mb;
   db.cluster = std::make_unique<store::EmbeddedCluster>(options);
   spdlog::info("starting the embedded PostgreSQL cluster in {} on 127.0.0.1:{}", options.data_dir.string(),
                options.port);

@@ -26,6 +26,7 @@ constexpr std::int64_t kMaxTimeoutSeconds = 24 * 60 * 60;
 constexpr std::int64_t kMaxIoThreads = 256;
 constexpr std::int64_t kMaxWorkers = 1024;
 constexpr std::int64_t kMaxPoolSize = 256;
+constexpr std::int64_t kMaxSharedBuffersMb = 1 << 20;  // 1 TiB
 
 void read_server(detail::TableReader& r, ServerConfig& c) {
   r.read("base_url", c.base_url);
@@ -71,6 +72,7 @@ void read_database(detail::TableReader& r, DatabaseConfig& c, const std::string&
   // PostgreSQL needs a real port: 0 is not "ephemeral" for the embedded cluster.
   embedded.read_integer("port", c.embedded.port, 1, kMaxPort);
   embedded.read("bin_dir", c.embedded.bin_dir);
+  embedded.read_integer("shared_buffers_mb", c.embedded.shared_buffers_mb, 0, kMaxSharedBuffersMb);
   embedded.finish();
   r.finish();
 }

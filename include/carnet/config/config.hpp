@@ -47,6 +47,9 @@ struct ThreadsConfig {
 struct EmbeddedDatabaseConfig {
   std::uint16_t port = 54329;     ///< loopback port of the embedded cluster
   std::filesystem::path bin_dir;  ///< PostgreSQL binaries; empty = newest /usr/lib/postgresql/*/bin
+  /// PostgreSQL shared_buffers in MiB; 0 = a quarter of the machine's memory,
+  /// between 128 MiB and 8 GiB (searches read index pages: they must stay cached).
+  std::uint32_t shared_buffers_mb = 0;
 };
 
 /// Database.

@@ -14,6 +14,9 @@ struct EmbeddedClusterOptions {
   std::uint16_t port = 54329;      ///< loopback TCP port it listens on (127.0.0.1 only)
   std::filesystem::path bin_dir;   ///< initdb/pg_ctl folder; empty = newest /usr/lib/postgresql/*/bin
   bool fsync = true;               ///< false only for throwaway test clusters
+  /// shared_buffers in MiB; 0 = a quarter of physical memory, 128 MiB to 8 GiB
+  /// (throwaway test clusters: 128 MiB).
+  std::uint32_t shared_buffers_mb = 0;
 };
 
 /// Starts (initdb on first use) and stops a PostgreSQL cluster listening on

@@ -14,7 +14,7 @@ ConnectionPool::Lease::~Lease() {
   if (pool_ != nullptr) pool_->give_back(std::move(conn_));
 }
 
-void ConnectionPool::give_back(std::unique_ptr<pqxx::connection> conn) {
+void ConnectionPool::give_back(std::unique_ptr<PooledConnection> conn) {
   {
     std::lock_guard lock(mutex_);
     if (conn && conn->is_open()) {
@@ -38,7 +38,7 @@ ConnectionPool::Lease ConnectionPool::acquire(std::chrono::milliseconds wait) {
   ++open_;
   lock.unlock();
   try {
-    auto conn = std::make_unique<pqxx::connection>(url_);
+    auto conn = std::make_unique<PooledConnection>(url_);
     on_connect_(*conn);
     return Lease(*this, std::move(conn));
   } catch (const std::exception& e) {

@@ -160,6 +160,20 @@ std::runtime_error port_taken(std::uint16_t port) {
                             kPortKey);
 }
 
+/// shared_buffers: the configured size, else a quarter of physical memory
+/// within [128 MiB, 8 GiB] (PostgreSQL's own advice for a dedicated machine;
+/// the default 128 MiB makes every search re-read index pages from the OS).
+/// Throwaway test clusters keep 128 MiB: many run side by side.
+std::uint64_t shared_buffers_mb(const EmbeddedClusterOptions& o) {
+  if (o.shared_buffers_mb != 0) return o.shared_buffers_mb;
+  if (!o.fsync) return 128;
+  const long pages = ::sysconf(_SC_PHYS_PAGES), page_size = ::sysconf(_SC_PAGE_SIZE);
+  if (pages <= 0 || page_size <= 0) return 256;
+  const std::uint64_t quarter_mb =
+      static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(page_size) / 4 / (1024 * 1024);
+  return std::clamp<std::uint64_t>(quarter_mb, 128, 8192);
+}
+
 /// The settings Carnet owns, rewritten before each start so that a changed port
 /// takes effect; postgresql.conf includes this file (see initialise()).
 std::string carnet_conf(const EmbeddedClusterOptions& o) {
@@ -168,7 +182,7 @@ std::string carnet_conf(const EmbeddedClusterOptions& o) {
   conf += "port = " + std::to_string(o.port) + "\n";
   conf += "unix_socket_directories = ''\n";  // TCP + SCRAM only: no peer-auth side door
   conf += "max_connections = 100\n";
-  conf += std::string("shared_buffers = ") + (o.fsync ? "256MB" : "128MB") + "\n";
+  conf += "shared_buffers = " + std::to_string(shared_buffers_mb(o)) + "MB\n";
   conf += "password_encryption = 'scram-sha-256'\n";
   conf += "logging_collector = on\nlog_directory = 'log'\n";  // relative to the data folder
   // Every request commits (its audit record at least): spread checkpoints out

@@ -2,6 +2,7 @@
 // The one place libpqxx exceptions become FHIR errors (STYLE.md).
 
 #include <pqxx/except>
+#include <type_traits>
 #include <utility>
 
 #include "carnet/core/error.hpp"
@@ -16,7 +17,7 @@ namespace carnet::store::pg {
 /// database error is a 500 whose SQLSTATE goes to the log only. core::Error
 /// thrown by `work` passes through unchanged.
 template <typename Work>
-auto with_connection(ConnectionPool& pool, Work&& work) -> decltype(work(std::declval<pqxx::connection&>())) {
+auto with_connection(ConnectionPool& pool, Work&& work) -> std::invoke_result_t<Work&, PooledConnection&> {
   for (int attempt = 1;; ++attempt) {
     auto lease = pool.acquire();
     try {

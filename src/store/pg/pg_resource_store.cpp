@@ -117,7 +117,7 @@ class PgResourceStore final : public ResourceStore {
   }
 
   SearchResult search(const search::Query& query) override {
-    return with_connection(pool_, [&](pqxx::connection& c) { return run_search(c, query); });
+    return with_connection(pool_, [&](PooledConnection& c) { return run_search(c, query); });
   }
 
   std::vector<ReindexItem> reindex_scan(const std::vector<std::string>& types, std::int64_t after_rid,

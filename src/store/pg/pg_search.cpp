@@ -51,7 +51,7 @@ std::optional<std::string> text_of(const pqxx::field& f) {
 
 // A search of every type keys its parameters on each type stored: the
 // distinct res_type values, found by skipping through the primary key.
-std::vector<std::string> stored_types(ReadOnly& tx) {
+std::vector<std::string> stored_types(pqxx::transaction_base& tx) {
   std::vector<std::string> out;
   for (const auto& row : tx.exec(
            "WITH RECURSIVE t(res_type) AS (SELECT min(res_type) FROM resource UNION ALL SELECT (SELECT "
@@ -76,8 +76,9 @@ bool stable_order(const search::Query& q) {
 // One search: its page, cursors, includes and total.
 class Search {
  public:
-  Search(ReadOnly& tx, const search::Query& q)
+  Search(pqxx::transaction_base& tx, StatementCache& statements, const search::Query& q)
       : tx_(tx),
+        statements_(statements),
         q_(q),
         key_types_(q.types.empty() && uses_parameters(q) ? stored_types(tx) : q.types),
         columns_(sort_columns(q, key_types_)),
@@ -101,7 +102,7 @@ class Search {
       rows.push_back(e.row);
       result_.matches.push_back(std::move(e.version));
     }
-    result_.included = find_includes(tx_, q_, rows);
+    result_.included = find_includes(tx_, statements_, q_, rows);
   }
 
   void count_total() {
@@ -131,10 +132,16 @@ class Search {
       inner += ", " + columns_[i].expr + " AS s" + std::to_string(i);
       outer += ", m.s" + std::to_string(i) + "::text";
     }
-    std::string sql = outer + " FROM (" + inner + " FROM resource r WHERE " + filter_sql(q_, key_types_, b) +
+    const bool backward = cursor_ && cursor_->backward;
+    std::optional<RidWindow> window;
+    if (columns_.empty()) {
+      window = RidWindow{cursor_ ? std::optional<std::int64_t>(cursor_->rid) : std::nullopt, backward,
+                         q_.count + 1};
+    }
+    std::string sql = outer + " FROM (" + inner + " FROM resource r WHERE " +
+                      filter_sql(q_, key_types_, b, Drive::index, window ? &*window : nullptr) +
                       ") m JOIN resource_version v ON v.seq = m.seq";
     if (cursor_) sql += " WHERE " + keyset_sql(columns_, *cursor_, b);
-    const bool backward = cursor_ && cursor_->backward;
     sql += " " + order_by_sql(columns_, backward) + " LIMIT " + std::to_string(q_.count + 1);
     for (const auto& row : exec(sql, b)) {
       auto e = to_entry(row);
@@ -216,8 +223,9 @@ class Search {
         ", s.pos FROM search_snapshot ss CROSS JOIN LATERAL unnest(ss.rids) WITH ORDINALITY "
         "AS s(rid, pos) JOIN resource r ON r.rid = s.rid JOIN resource_version v ON v.seq = "
         "r.seq WHERE ss.id = " +
-        id + " AND s.pos " + (backward ? "< " : "> ") + position + " AND " + filter_sql(q_, key_types_, b) +
-        " ORDER BY s.pos " + (backward ? "DESC" : "ASC") + " LIMIT " + std::to_string(q_.count + 1);
+        id + " AND s.pos " + (backward ? "< " : "> ") + position + " AND " +
+        filter_sql(q_, key_types_, b, Drive::rows) + " ORDER BY s.pos " + (backward ? "DESC" : "ASC") +
+        " LIMIT " + std::to_string(q_.count + 1);
     for (const auto& row : exec(sql, b)) {
       auto e = to_entry(row);
       e.position = row[kExtra].as<std::int64_t>();
@@ -257,7 +265,7 @@ class Search {
 
   pqxx::result exec(const std::string& sql, SqlBuilder& b) {
     try {
-      return tx_.exec_params(sql, b.params().dynamic());
+      return statements_.exec(tx_, sql, b.params());
     } catch (const pqxx::data_exception&) {
       // Only a cursor's sort values can fail to convert: the query's own values were checked by the parser.
       if (cursor_) throw core::invalid("The _cursor parameter is not a cursor of this search", "_cursor");
@@ -277,13 +285,17 @@ class Search {
     SqlBuilder b;
     const std::string sql =
         "EXPLAIN (FORMAT JSON) SELECT 1 FROM resource r WHERE " + filter_sql(q_, key_types_, b);
-    const auto plan = nlohmann::json::parse(exec(sql, b)[0][0].as<std::string>(), nullptr, false);
+    // Not prepared: an estimate is rare, and EXPLAIN of a prepared generic
+    // plan would estimate for unknown values.
+    const auto plan = nlohmann::json::parse(
+        tx_.exec_params(sql, b.params().dynamic())[0][0].as<std::string>(), nullptr, false);
     if (plan.is_discarded() || !plan.is_array() || plan.empty()) return count_matches();
     const auto rows = plan[0]["Plan"].value("Plan Rows", -1.0);
     return rows < 0 ? count_matches() : static_cast<std::int64_t>(rows + 0.5);
   }
 
-  ReadOnly& tx_;
+  pqxx::transaction_base& tx_;
+  StatementCache& statements_;
   const search::Query& q_;
   const std::vector<std::string> key_types_;
   const std::vector<SortColumn> columns_;
@@ -294,22 +306,37 @@ class Search {
   SearchResult result_;
 };
 
+// Whether the page is all the search reads: then it runs as one statement
+// outside any explicit transaction (a statement sees one snapshot), which
+// spares the BEGIN and COMMIT round trips of the common searches.
+bool single_statement(const search::Query& q) {
+  const bool total = q.total != search::TotalMode::none || q.summary == search::Summary::count;
+  return q.includes.empty() && q.revincludes.empty() && !total && !(q.types.empty() && uses_parameters(q)) &&
+         stable_order(q);
+}
+
+template <typename Transaction>
+SearchResult search_in(PooledConnection& conn, const search::Query& q, std::vector<std::int64_t>& snapshot,
+                       std::optional<Cursor>& tail, std::string& signature) {
+  Transaction tx(conn);
+  Search search(tx, conn.statements(), q);
+  search.read_page(snapshot, tail);
+  search.count_total();
+  tx.commit();
+  signature = search.signature();
+  return std::move(search.result());
+}
+
 }  // namespace
 
-SearchResult run_search(pqxx::connection& conn, const search::Query& q) {
+SearchResult run_search(PooledConnection& conn, const search::Query& q) {
+  conn.statements().trim(conn);  // outside any transaction
   std::vector<std::int64_t> snapshot;
   std::optional<Cursor> tail;
-  SearchResult result;
   std::string signature;
-  {
-    ReadOnly tx(conn);
-    Search search(tx, q);
-    search.read_page(snapshot, tail);
-    search.count_total();
-    tx.commit();
-    result = std::move(search.result());
-    signature = search.signature();
-  }
+  SearchResult result = single_statement(q)
+                            ? search_in<pqxx::nontransaction>(conn, q, snapshot, tail, signature)
+                            : search_in<ReadOnly>(conn, q, snapshot, tail, signature);
   if (!snapshot.empty()) {
     const auto id = save_snapshot(conn, snapshot, tail);
     result.next_cursor =

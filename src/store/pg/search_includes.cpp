@@ -29,8 +29,8 @@ std::string key_filter(const search::Include& inc, const std::string& x) {
 }
 
 // _include: what the references of `sources` (of inc.source_type) point to.
-std::vector<PageRow> include_targets(pqxx::transaction_base& tx, const search::Include& inc,
-                                     const std::vector<PageRow>& sources) {
+std::vector<PageRow> include_targets(pqxx::transaction_base& tx, StatementCache& statements,
+                                     const search::Include& inc, const std::vector<PageRow>& sources) {
   auto rids = rids_of_type(sources, inc.source_type);
   if (rids.empty()) return {};
   SqlBuilder b;
@@ -41,15 +41,15 @@ std::vector<PageRow> include_targets(pqxx::transaction_base& tx, const search::I
   if (!inc.target_type.empty() && inc.target_type != "*")
     sql += " AND t.res_type = " + b.param(inc.target_type);
   std::vector<PageRow> out;
-  for (const auto& row : tx.exec_params(sql, b.params().dynamic())) {
+  for (const auto& row : statements.exec(tx, sql, b.params())) {
     out.push_back({row[0].as<std::int64_t>(), row[1].as<std::string>()});
   }
   return out;
 }
 
 // _revinclude: the resources of inc.source_type whose reference points to one of `targets`.
-std::vector<PageRow> include_referrers(pqxx::transaction_base& tx, const search::Include& inc,
-                                       const std::vector<PageRow>& targets) {
+std::vector<PageRow> include_referrers(pqxx::transaction_base& tx, StatementCache& statements,
+                                       const search::Include& inc, const std::vector<PageRow>& targets) {
   auto rids = rids_of_type(targets, inc.target_type);
   if (rids.empty()) return {};
   SqlBuilder b;
@@ -60,7 +60,7 @@ std::vector<PageRow> include_referrers(pqxx::transaction_base& tx, const search:
   if (!inc.source_type.empty() && inc.source_type != "*")
     sql += " AND s.res_type = " + b.param(inc.source_type);
   std::vector<PageRow> out;
-  for (const auto& row : tx.exec_params(sql, b.params().dynamic())) {
+  for (const auto& row : statements.exec(tx, sql, b.params())) {
     out.push_back({row[0].as<std::int64_t>(), row[1].as<std::string>()});
   }
   return out;
@@ -68,8 +68,8 @@ std::vector<PageRow> include_referrers(pqxx::transaction_base& tx, const search:
 
 }  // namespace
 
-std::vector<StoredVersion> find_includes(pqxx::transaction_base& tx, const search::Query& q,
-                                         const std::vector<PageRow>& matches) {
+std::vector<StoredVersion> find_includes(pqxx::transaction_base& tx, StatementCache& statements,
+                                         const search::Query& q, const std::vector<PageRow>& matches) {
   if ((q.includes.empty() && q.revincludes.empty()) || matches.empty()) return {};
   std::set<std::int64_t> seen;
   for (const auto& m : matches) seen.insert(m.rid);
@@ -90,10 +90,10 @@ std::vector<StoredVersion> find_includes(pqxx::transaction_base& tx, const searc
     // The first round starts from the matches with every include; later
     // rounds only follow the :iterate ones from what was just added.
     for (const auto& inc : q.includes) {
-      if (round == 0 || inc.iterate) take(include_targets(tx, inc, sources));
+      if (round == 0 || inc.iterate) take(include_targets(tx, statements, inc, sources));
     }
     for (const auto& inc : q.revincludes) {
-      if (round == 0 || inc.iterate) take(include_referrers(tx, inc, sources));
+      if (round == 0 || inc.iterate) take(include_referrers(tx, statements, inc, sources));
     }
     sources = std::move(added);
   }
@@ -105,7 +105,7 @@ std::vector<StoredVersion> find_includes(pqxx::transaction_base& tx, const searc
       "v.patient, r.res_type, r.res_id FROM resource r JOIN resource_version v ON v.seq = r.seq WHERE r.rid "
       "= ANY(" +
       b.param(array_literal(included), "bigint[]") + ") AND NOT r.deleted ORDER BY r.rid";
-  for (const auto& row : tx.exec_params(sql, b.params().dynamic())) {
+  for (const auto& row : statements.exec(tx, sql, b.params())) {
     out.push_back(to_version(row, row[6].as<std::string>(), row[7].as<std::string>()));
   }
   return out;

@@ -8,6 +8,7 @@
 
 #include "carnet/search/query.hpp"
 #include "carnet/store/resource_store.hpp"
+#include "store/pg/statement_cache.hpp"
 
 namespace carnet::store::pg {
 
@@ -27,7 +28,7 @@ inline constexpr std::size_t kMaxIncluded = 1000;
 /// round applies every include to the matches; each further round applies the
 /// :iterate ones to the resources the previous round added, until nothing new
 /// is found, kMaxIncludeRounds or kMaxIncluded.
-std::vector<StoredVersion> find_includes(pqxx::transaction_base& tx, const search::Query& q,
-                                         const std::vector<PageRow>& matches);
+std::vector<StoredVersion> find_includes(pqxx::transaction_base& tx, StatementCache& statements,
+                                         const search::Query& q, const std::vector<PageRow>& matches);
 
 }  // namespace carnet::store::pg

@@ -53,23 +53,36 @@ std::string exists_row(const char* table, const search::SearchParameter& param,
          ".rid = " + std::string(alias) + ".rid AND " + key_condition(x + ".key", param, types) + ")";
 }
 
-std::string value_criterion(const Criterion& c, const std::vector<std::string>& types, std::string_view alias,
-                            SqlBuilder& b) {
+// The index rows matching a value criterion: table, alias and conditions
+// (its keys and any of its values), without the link to a resource row.
+struct IndexMatch {
+  std::string table, alias, where;
+};
+
+IndexMatch value_match(const Criterion& c, const std::vector<std::string>& types, SqlBuilder& b) {
   const auto& param = param_of(c);
-  const char* table = index_table(param);
-  const std::string x = b.alias("x");
+  IndexMatch m{index_table(param), b.alias("x"), ""};
   const auto targets = targets_of(c);
   std::vector<std::string> values;
-  for (const auto& v : c.values) values.push_back(value_sql(v, c.modifier, x + ".", targets, b));
+  for (const auto& v : c.values) values.push_back(value_sql(v, c.modifier, m.alias + ".", targets, b));
   std::string any = values.empty()       ? "false"
                     : values.size() == 1 ? values[0]
                                          : "(" + join(values, " OR ") + ")";
-  std::string sub = "EXISTS (SELECT 1 FROM " + std::string(table) + " " + x + " WHERE " + x +
-                    ".rid = " + std::string(alias) + ".rid AND " + key_condition(x + ".key", param, types) +
-                    " AND " + any + ")";
+  m.where = key_condition(m.alias + ".key", param, types) + " AND " + any;
+  return m;
+}
+
+bool negated(const Criterion& c) {
+  return c.modifier == Modifier::not_ || c.modifier == Modifier::not_in;
+}
+
+std::string value_criterion(const Criterion& c, const std::vector<std::string>& types, std::string_view alias,
+                            SqlBuilder& b) {
+  const auto m = value_match(c, types, b);
+  std::string sub = "EXISTS (SELECT 1 FROM " + m.table + " " + m.alias + " WHERE " + m.alias +
+                    ".rid = " + std::string(alias) + ".rid AND " + m.where + ")";
   // :not / :not-in: the resources with no matching value, including those with no value at all.
-  const bool negated = c.modifier == Modifier::not_ || c.modifier == Modifier::not_in;
-  return negated ? "NOT " + sub : sub;
+  return negated(c) ? "NOT " + sub : sub;
 }
 
 std::string missing_criterion(const Criterion& c, const std::vector<std::string>& types,
@@ -211,7 +224,81 @@ std::string criterion_sql(const Criterion& c, const std::vector<std::string>& co
   return "false";
 }
 
-std::string filter_sql(const search::Query& q, const std::vector<std::string>& key_types, SqlBuilder& b) {
+namespace {
+
+constexpr int kNeverDrives = 100;
+
+// How good a criterion is at driving a search (lower = fewer rows expected):
+// our knowledge of FHIR data, not the planner's. A reference to one resource
+// (patient=X) or a coded value finds few rows; dates, numbers and whole code
+// systems many; negations and :missing are checks, never drivers.
+int driver_rank(const Criterion& c) {
+  switch (c.kind) {
+    case Criterion::Kind::id: return 0;
+    case Criterion::Kind::value: {
+      if (negated(c) || c.param == nullptr) return kNeverDrives;
+      switch (c.param->type) {
+        case ParamType::reference:
+          return c.modifier == Modifier::none || c.modifier == Modifier::type ? 1 : 3;
+        case ParamType::token: {
+          if (c.modifier == Modifier::text || c.modifier == Modifier::in || c.modifier == Modifier::below ||
+              c.modifier == Modifier::above)
+            return 4;
+          const bool whole_system = std::any_of(c.values.begin(), c.values.end(), [](const auto& v) {
+            const auto* t = std::get_if<search::TokenQuery>(&v);
+            return t != nullptr && !t->code;
+          });
+          return whole_system ? 5 : 2;
+        }
+        case ParamType::uri: return 3;
+        case ParamType::string: return c.modifier == Modifier::contains ? 7 : 4;
+        default: return 5;
+      }
+    }
+    case Criterion::Kind::list: return 3;
+    case Criterion::Kind::chain: return 6;
+    case Criterion::Kind::has: return 6;
+    case Criterion::Kind::text:
+    case Criterion::Kind::content: return 8;
+    case Criterion::Kind::last_updated: return 9;
+    case Criterion::Kind::missing: return kNeverDrives;
+  }
+  return kNeverDrives;
+}
+
+// Criteria that only look at the resource's rid (its index rows), so they can
+// be checked on an index row before the resource row is read.
+bool rid_only(const Criterion& c) {
+  switch (c.kind) {
+    case Criterion::Kind::value:
+    case Criterion::Kind::missing:
+    case Criterion::Kind::chain:
+    case Criterion::Kind::text:
+    case Criterion::Kind::content: return true;
+    default: return false;
+  }
+}
+
+// An EXISTS subquery the planner may not turn into a join: with OFFSET 0 it
+// stays a per-row check (PostgreSQL only pulls up EXISTS without
+// LIMIT/OFFSET). Other conditions are returned unchanged.
+std::string as_check(std::string sql) {
+  const std::string_view v(sql);
+  const bool exists = v.starts_with("EXISTS (") || v.starts_with("NOT EXISTS (");
+  if (!exists || !v.ends_with(")")) return sql;
+  sql.insert(sql.size() - 1, " OFFSET 0");
+  return sql;
+}
+
+// The types whose keys criterion `c` uses in a search of `key_types`.
+std::vector<std::string> key_types_of(const Criterion& c, const std::vector<std::string>& key_types) {
+  return c.resource_type.empty() ? key_types : std::vector<std::string>{c.resource_type};
+}
+
+}  // namespace
+
+std::string filter_sql(const search::Query& q, const std::vector<std::string>& key_types, SqlBuilder& b,
+                       Drive drive, const RidWindow* window) {
   std::vector<std::string> parts;
   if (q.types.size() == 1) {
     parts.push_back("r.res_type = " + b.param(q.types[0]));
@@ -219,14 +306,84 @@ std::string filter_sql(const search::Query& q, const std::vector<std::string>& k
     parts.push_back("r.res_type = ANY(" + b.array(q.types) + ")");
   }
   parts.push_back("NOT r.deleted");
-  if (q.compartment_patient) {
-    parts.push_back("EXISTS (SELECT 1 FROM idx_compartment pc WHERE pc.rid = r.rid AND pc.patient_id = " +
-                    b.param(*q.compartment_patient) + ")");
+
+  // Searches run as prepared statements with generic plans, which cannot
+  // know that patient=X finds 200 rows and code=Y 20,000: the planner would
+  // guess. So the plan is ours: the best-ranked condition drives, the others
+  // are per-row checks. A driving compartment or value criterion becomes
+  // "r.rid IN (its index rows that pass the rid-only checks)", so that
+  // resource rows are read for matches only. With nothing that drives, the
+  // planner decides.
+  constexpr std::size_t kCompartment = static_cast<std::size_t>(-1);
+  std::size_t driver = q.compartment_patient ? kCompartment : q.criteria.size();
+  int best = q.compartment_patient ? 1 : kNeverDrives;
+  for (std::size_t i = 0; i < q.criteria.size(); ++i) {
+    if (const int rank = driver_rank(q.criteria[i]); rank < best) {
+      best = rank;
+      driver = i;
+    }
   }
-  for (const auto& c : q.criteria) {
-    // A criterion without its own type applies to every type searched.
-    parts.push_back(criterion_sql(
-        c, c.resource_type.empty() ? key_types : std::vector<std::string>{c.resource_type}, "r", b));
+  if (drive == Drive::rows) driver = q.criteria.size();  // rows come from elsewhere: everything is a check
+  const bool plan_is_ours = drive == Drive::rows || best < kNeverDrives;
+  const bool index_driver = drive == Drive::index &&
+                            (driver == kCompartment || (driver < q.criteria.size() &&
+                                                        q.criteria[driver].kind == Criterion::Kind::value));
+  auto condition = [&](const Criterion& c, std::string_view alias) {
+    return criterion_sql(c, key_types_of(c, key_types), alias, b);
+  };
+
+  if (index_driver) {
+    // The driver's index rows, with the rid-only checks on them.
+    std::string source;
+    std::string row_alias;
+    if (driver == kCompartment) {
+      row_alias = "pc";
+      source =
+          "SELECT pc.rid FROM idx_compartment pc WHERE pc.patient_id = " + b.param(*q.compartment_patient);
+    } else {
+      const auto& c = q.criteria[driver];
+      const auto m = value_match(c, key_types_of(c, key_types), b);
+      row_alias = m.alias;
+      source = "SELECT " + m.alias + ".rid FROM " + m.table + " " + m.alias + " WHERE " + m.where;
+    }
+    bool all_checked_here = true;
+    for (std::size_t i = 0; i < q.criteria.size(); ++i) {
+      if (i == driver) continue;
+      if (rid_only(q.criteria[i])) {
+        source += " AND " + as_check(condition(q.criteria[i], row_alias));
+      } else {
+        all_checked_here = false;
+      }
+    }
+    if (window != nullptr && all_checked_here && driver != kCompartment) {
+      // Index rows exist only for live resources of the keys' types (not so
+      // the compartment's: every type), so these rids all match: the page is
+      // the first `limit` of them.
+      const std::string rid = row_alias + ".rid";
+      if (window->after) {
+        source += " AND " + rid + (window->backward ? " < " : " > ") +
+                  b.param(std::to_string(*window->after), "bigint");
+      }
+      source = "SELECT DISTINCT" + source.substr(6) + " ORDER BY " + rid + (window->backward ? " DESC" : "") +
+               " LIMIT " + std::to_string(window->limit);
+    }
+    parts.push_back("r.rid IN (" + source + ")");
+    for (std::size_t i = 0; i < q.criteria.size(); ++i) {
+      if (i != driver && !rid_only(q.criteria[i])) parts.push_back(as_check(condition(q.criteria[i], "r")));
+    }
+    return join(parts, " AND ");
+  }
+
+  if (q.compartment_patient) {
+    std::string in_compartment =
+        "EXISTS (SELECT 1 FROM idx_compartment pc WHERE pc.rid = r.rid AND pc.patient_id = " +
+        b.param(*q.compartment_patient) + ")";
+    parts.push_back(plan_is_ours ? as_check(std::move(in_compartment)) : std::move(in_compartment));
+  }
+  for (std::size_t i = 0; i < q.criteria.size(); ++i) {
+    std::string sql = condition(q.criteria[i], "r");
+    const bool check = plan_is_ours && i != driver;
+    parts.push_back(check ? as_check(std::move(sql)) : std::move(sql));
   }
   return join(parts, " AND ");
 }

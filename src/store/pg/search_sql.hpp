@@ -5,6 +5,7 @@
 // Semantics: http://hl7.org/fhir/R4/search.html
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -52,11 +53,35 @@ const char* index_table(const search::SearchParameter& param);
 std::string criterion_sql(const search::Criterion& c, const std::vector<std::string>& types,
                           std::string_view alias, SqlBuilder& b);
 
+/// How the conditions of filter_sql are planned.
+enum class Drive {
+  /// The most selective condition by FHIR knowledge (a reference to one
+  /// resource, a code...) drives through its index; the others are per-row
+  /// checks. The plan then does not depend on the planner's guesses, which a
+  /// generic plan of a prepared statement would make.
+  index,
+  /// Every condition is a per-row check: the rows come from elsewhere (a
+  /// snapshot's ids).
+  rows,
+};
+
 /// The WHERE conditions on `resource r` of a whole query: types, not deleted,
 /// compartment, criteria (AND-ed). `key_types`: the types whose index keys the
 /// criteria without a type of their own use (q.types, or for a search of every
 /// type the types stored).
-std::string filter_sql(const search::Query& q, const std::vector<std::string>& key_types, SqlBuilder& b);
+/// A page in rid order (the default order) after a cursor's rid.
+struct RidWindow {
+  std::optional<std::int64_t> after;  ///< only rids beyond this one
+  bool backward = false;              ///< beyond = smaller, nearest first
+  std::size_t limit = 0;              ///< rows at most
+};
+
+/// `window`: when set and every condition can be checked on the driving
+/// index rows, the window is applied to them (only its rows are read: a
+/// page costs its size, not the number of matches). The caller still
+/// applies its own order, keyset and limit around the result.
+std::string filter_sql(const search::Query& q, const std::vector<std::string>& key_types, SqlBuilder& b,
+                       Drive drive = Drive::index, const RidWindow* window = nullptr);
 
 /// The condition of one value on the columns starting with `cols` ("x." for
 /// an index table, "x.c2_" for a composite component); modifiers apply to

@@ -54,6 +54,7 @@ const std::set<std::string> kAllKeys = {
     "database.pool_size",
     "database.embedded.port",
     "database.embedded.bin_dir",
+    "database.embedded.shared_buffers_mb",
     "audit.max_batch",
 };
 
@@ -96,6 +97,7 @@ void expect_defaults(const Config& c) {
   EXPECT_EQ(c.database.pool_size, 16u);
   EXPECT_EQ(c.database.embedded.port, 54329);
   EXPECT_EQ(c.database.embedded.bin_dir, "");
+  EXPECT_EQ(c.database.embedded.shared_buffers_mb, 0u);
   EXPECT_EQ(c.audit.max_batch, 512u);
 }
 
@@ -169,6 +171,7 @@ pool_size = 24
 [database.embedded]
 port = 55432
 bin_dir = "/usr/lib/postgresql/15/bin"
+shared_buffers_mb = 2048
 
 [audit]
 max_batch = 64
@@ -197,6 +200,7 @@ max_batch = 64
   EXPECT_EQ(c.database.pool_size, 24u);
   EXPECT_EQ(c.database.embedded.port, 55432);
   EXPECT_EQ(c.database.embedded.bin_dir, "/usr/lib/postgresql/15/bin");
+  EXPECT_EQ(c.database.embedded.shared_buffers_mb, 2048u);
   EXPECT_EQ(c.audit.max_batch, 64u);
 }
 
