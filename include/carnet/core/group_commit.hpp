@@ -1,9 +1,12 @@
 #pragma once
-/// Group commit: callers on many threads submit items and block; one writer
+/// Group commit: callers on many threads submit items and block; a writer
 /// thread commits everything submitted meanwhile in one go, then wakes the
 /// callers of that batch with their results. One durable commit (one fsync)
-/// then serves a whole batch of requests instead of one each.
+/// then serves a whole batch of requests instead of one each. With several
+/// writers, the next batch is written while the previous one is still
+/// committing (a pipeline: the CPU works while a flush waits for the disk).
 
+#include <algorithm>
 #include <condition_variable>
 #include <cstddef>
 #include <exception>
@@ -21,15 +24,17 @@ template <typename Item, typename Result>
 class GroupCommit {
  public:
   /// Commits a batch; returns one result per item, in order, or throws (then
-  /// every caller of the batch gets the exception). Runs on the writer thread only.
+  /// every caller of the batch gets the exception). Runs on writer threads
+  /// only; with several writers, concurrently on different batches.
   using Flush = std::function<std::vector<Result>(std::vector<Item>& batch)>;
 
-  /// Starts the writer thread. `max_batch` bounds one commit's size.
-  GroupCommit(Flush flush, std::size_t max_batch)
+  /// Starts `writers` writer threads (at least one). `max_batch` bounds one
+  /// commit's size.
+  GroupCommit(Flush flush, std::size_t max_batch, std::size_t writers = 1)
       : flush_(std::move(flush)),
         max_batch_(max_batch == 0 ? 1 : max_batch),
         open_(std::make_shared<Batch>()) {
-    writer_ = std::thread([this] { run(); });
+    for (std::size_t i = 0; i < std::max<std::size_t>(writers, 1); ++i) writers_.emplace_back([this] { run(); });
   }
 
   /// Commits what is pending, then stops. Callers must have returned from submit().
@@ -38,8 +43,8 @@ class GroupCommit {
       std::lock_guard lock(mutex_);
       stopping_ = true;
     }
-    work_.notify_one();
-    writer_.join();
+    work_.notify_all();
+    for (auto& writer : writers_) writer.join();
   }
 
   GroupCommit(const GroupCommit&) = delete;
@@ -102,7 +107,7 @@ class GroupCommit {
   std::condition_variable room_;  // callers wait for room in a full open batch
   std::shared_ptr<Batch> open_;   // the batch new items join
   bool stopping_ = false;
-  std::thread writer_;
+  std::vector<std::thread> writers_;
 };
 
 }  // namespace carnet::core

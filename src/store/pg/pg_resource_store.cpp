@@ -24,12 +24,16 @@ class PgResourceStore final : public ResourceStore {
     const search::IndexEntries* index = nullptr;  // the request's: its caller waits for the commit
   };
   static constexpr std::size_t kMaxCreateBatch = 256;
+  // Two writers: one batch is written (statements, index rows) while the
+  // previous one waits for its commit's flush. With one, creates were bound by
+  // that serial round and the CPU sat idle (docs/benchmarks.md).
+  static constexpr std::size_t kCreateWriters = 2;
 
  public:
   PgResourceStore(const std::string& url, std::size_t pool_size)
       : pool_(url, pool_size, [](pqxx::connection& c) { prepare_statements(c); }),
-        creates_([this](std::vector<PendingCreate>& batch) { return flush_creates(batch); },
-                 kMaxCreateBatch) {}
+        creates_([this](std::vector<PendingCreate>& batch) { return flush_creates(batch); }, kMaxCreateBatch,
+                 kCreateWriters) {}
 
   std::optional<StoredVersion> read(const std::string& type, const std::string& id) override {
     return with_connection(pool_, [&](pqxx::connection& c) -> std::optional<StoredVersion> {

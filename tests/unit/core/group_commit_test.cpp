@@ -4,7 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -35,6 +38,33 @@ TEST(GroupCommit, EveryCallerGetsTheResultOfItsOwnItem) {
   for (auto& th : threads) th.join();
   for (int t = 0; t < kThreads; ++t) EXPECT_EQ(results[t], std::string("r").append(std::to_string(t)));
   EXPECT_LT(flushes.load(), kThreads);  // grouped
+}
+
+TEST(GroupCommit, TwoWritersFlushTwoBatchesAtOnce) {
+  // The first flush holds until a second one runs beside it (or 5 s pass):
+  // with two writers the batch submitted meanwhile does not wait for it.
+  std::mutex mutex;
+  std::condition_variable changed;
+  int running = 0, most = 0;
+  GroupCommit<int, int> group(
+      [&](std::vector<int>& batch) {
+        std::unique_lock lock(mutex);
+        most = std::max(most, ++running);
+        changed.notify_all();
+        changed.wait_for(lock, std::chrono::seconds(5), [&] { return most >= 2; });
+        --running;
+        return batch;
+      },
+      64, 2);
+  constexpr int kThreads = 16;
+  std::vector<int> results(kThreads, -1);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] { results[t] = group.submit(t); });
+  }
+  for (auto& th : threads) th.join();
+  for (int t = 0; t < kThreads; ++t) EXPECT_EQ(results[t], t);
+  EXPECT_EQ(most, 2);
 }
 
 TEST(GroupCommit, FailureReachesEveryCallerOfTheBatchWithItsType) {

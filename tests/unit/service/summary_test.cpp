@@ -66,8 +66,11 @@ TEST_F(Summary, DataDropsTheNarrativeOnly) {
   Json whole = core::parse_json(example("Observation-example.json"), 1000);
   Json o = subset(example("Observation-example.json"), search::Summary::data);
   EXPECT_FALSE(o.contains("text"));
-  for (auto it = whole.begin(); it != whole.end(); ++it)
-    if (it.key() != "text") EXPECT_EQ(o[it.key()], it.value()) << it.key();
+  for (auto it = whole.begin(); it != whole.end(); ++it) {
+    if (it.key() != "text") {
+      EXPECT_EQ(o[it.key()], it.value()) << it.key();
+    }
+  }
 }
 
 TEST_F(Summary, ElementsKeepsTheNamedChoiceElementsAndMandatoryOnes) {
