@@ -1,7 +1,9 @@
 #include "store/pg/search_includes.hpp"
 
+#include <algorithm>
 #include <pqxx/pqxx>
 #include <set>
+#include <utility>
 
 #include "store/pg/row_mapping.hpp"
 #include "store/pg/search_sql.hpp"
@@ -28,42 +30,67 @@ std::string key_filter(const search::Include& inc, const std::string& x) {
   return " AND " + key_condition(x + ".key", *inc.param, types);
 }
 
-// _include: what the references of `sources` (of inc.source_type) point to.
-std::vector<PageRow> include_targets(pqxx::transaction_base& tx, StatementCache& statements,
-                                     const search::Include& inc, const std::vector<PageRow>& sources) {
-  auto rids = rids_of_type(sources, inc.source_type);
-  if (rids.empty()) return {};
-  SqlBuilder b;
-  std::string sql =
-      "SELECT DISTINCT t.rid, t.res_type FROM idx_reference x JOIN resource t ON t.res_type = x.target_type "
-      "AND t.res_id = x.target_id WHERE x.rid = ANY(" +
-      b.param(array_literal(rids), "bigint[]") + ")" + key_filter(inc, "x") + " AND NOT t.deleted";
-  if (!inc.target_type.empty() && inc.target_type != "*")
-    sql += " AND t.res_type = " + b.param(inc.target_type);
-  std::vector<PageRow> out;
-  for (const auto& row : statements.exec(tx, sql, b.params())) {
-    out.push_back({row[0].as<std::int64_t>(), row[1].as<std::string>()});
+// A resource an include reached: where it is, and its current version.
+struct Found {
+  PageRow row;
+  StoredVersion version;
+};
+
+// The include statements select the distinct resources reached (rid, seq,
+// type, id) in `d`, then their versions in the same statement: no second
+// round trip, and resource rows are read once.
+std::string with_versions(const std::string& distinct_rows) {
+  return "WITH d AS (" + distinct_rows +
+         ") SELECT v.seq, v.version, (extract(epoch FROM v.last_updated) * 1000000)::bigint, v.method, "
+         "v.body, v.patient, d.res_type, d.res_id, d.rid FROM d JOIN resource_version v ON v.seq = d.seq";
+}
+
+std::vector<Found> found_rows(const pqxx::result& rows) {
+  std::vector<Found> out;
+  out.reserve(static_cast<std::size_t>(rows.size()));
+  for (const auto& row : rows) {
+    Found f;
+    f.row = {row[8].as<std::int64_t>(), row[6].as<std::string>()};
+    f.version = to_version(row, f.row.type, row[7].as<std::string>());
+    out.push_back(std::move(f));
   }
   return out;
 }
 
+// _include: what the references of `sources` (of inc.source_type) point to.
+std::vector<Found> include_targets(pqxx::transaction_base& tx, StatementCache& statements,
+                                   const search::Include& inc, const std::vector<PageRow>& sources,
+                                   std::size_t limit) {
+  auto rids = rids_of_type(sources, inc.source_type);
+  if (rids.empty()) return {};
+  SqlBuilder b;
+  std::string rows =
+      "SELECT DISTINCT t.rid, t.seq, t.res_type, t.res_id FROM idx_reference x JOIN resource t ON t.res_type "
+      "= "
+      "x.target_type AND t.res_id = x.target_id WHERE x.rid = ANY(" +
+      b.param(array_literal(rids), "bigint[]") + ")" + key_filter(inc, "x") + " AND NOT t.deleted";
+  if (!inc.target_type.empty() && inc.target_type != "*")
+    rows += " AND t.res_type = " + b.param(inc.target_type);
+  rows += " ORDER BY t.rid LIMIT " + b.param(std::to_string(limit), "bigint");
+  return found_rows(statements.exec(tx, with_versions(rows), b.params()));
+}
+
 // _revinclude: the resources of inc.source_type whose reference points to one of `targets`.
-std::vector<PageRow> include_referrers(pqxx::transaction_base& tx, StatementCache& statements,
-                                       const search::Include& inc, const std::vector<PageRow>& targets) {
+std::vector<Found> include_referrers(pqxx::transaction_base& tx, StatementCache& statements,
+                                     const search::Include& inc, const std::vector<PageRow>& targets,
+                                     std::size_t limit) {
   auto rids = rids_of_type(targets, inc.target_type);
   if (rids.empty()) return {};
   SqlBuilder b;
-  std::string sql =
-      "SELECT DISTINCT s.rid, s.res_type FROM resource t JOIN idx_reference x ON x.target_type = t.res_type "
-      "AND x.target_id = t.res_id JOIN resource s ON s.rid = x.rid WHERE t.rid = ANY(" +
+  std::string rows =
+      "SELECT DISTINCT s.rid, s.seq, s.res_type, s.res_id FROM resource t JOIN idx_reference x ON "
+      "x.target_type "
+      "= t.res_type AND x.target_id = t.res_id JOIN resource s ON s.rid = x.rid WHERE t.rid = ANY(" +
       b.param(array_literal(rids), "bigint[]") + ")" + key_filter(inc, "x") + " AND NOT s.deleted";
   if (!inc.source_type.empty() && inc.source_type != "*")
-    sql += " AND s.res_type = " + b.param(inc.source_type);
-  std::vector<PageRow> out;
-  for (const auto& row : statements.exec(tx, sql, b.params())) {
-    out.push_back({row[0].as<std::int64_t>(), row[1].as<std::string>()});
-  }
-  return out;
+    rows += " AND s.res_type = " + b.param(inc.source_type);
+  rows += " ORDER BY s.rid LIMIT " + b.param(std::to_string(limit), "bigint");
+  return found_rows(statements.exec(tx, with_versions(rows), b.params()));
 }
 
 }  // namespace
@@ -73,41 +100,37 @@ std::vector<StoredVersion> find_includes(pqxx::transaction_base& tx, StatementCa
   if ((q.includes.empty() && q.revincludes.empty()) || matches.empty()) return {};
   std::set<std::int64_t> seen;
   for (const auto& m : matches) seen.insert(m.rid);
-  std::vector<std::string> included;
+  std::vector<std::pair<std::int64_t, StoredVersion>> included;  // by rid
   std::vector<PageRow> sources = matches;
   for (int round = 0; round < kMaxIncludeRounds && !sources.empty() && included.size() < kMaxIncluded;
        ++round) {
     std::vector<PageRow> added;
-    auto take = [&](const std::vector<PageRow>& found) {
-      for (const auto& f : found) {
+    auto take = [&](std::vector<Found> found) {
+      for (auto& f : found) {
         if (included.size() >= kMaxIncluded) return;
-        if (seen.insert(f.rid).second) {
-          added.push_back(f);
-          included.push_back(std::to_string(f.rid));
+        if (seen.insert(f.row.rid).second) {
+          added.push_back(f.row);
+          included.emplace_back(f.row.rid, std::move(f.version));
         }
       }
     };
+    // Enough rows to fill kMaxIncluded even if some were seen already (their
+    // bodies are read for nothing: at most the page and earlier includes).
+    auto limit = [&] { return kMaxIncluded - included.size() + seen.size(); };
     // The first round starts from the matches with every include; later
     // rounds only follow the :iterate ones from what was just added.
     for (const auto& inc : q.includes) {
-      if (round == 0 || inc.iterate) take(include_targets(tx, statements, inc, sources));
+      if (round == 0 || inc.iterate) take(include_targets(tx, statements, inc, sources, limit()));
     }
     for (const auto& inc : q.revincludes) {
-      if (round == 0 || inc.iterate) take(include_referrers(tx, statements, inc, sources));
+      if (round == 0 || inc.iterate) take(include_referrers(tx, statements, inc, sources, limit()));
     }
     sources = std::move(added);
   }
+  std::sort(included.begin(), included.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   std::vector<StoredVersion> out;
-  if (included.empty()) return out;
-  SqlBuilder b;
-  const std::string sql =
-      "SELECT v.seq, v.version, (extract(epoch FROM v.last_updated) * 1000000)::bigint, v.method, v.body, "
-      "v.patient, r.res_type, r.res_id FROM resource r JOIN resource_version v ON v.seq = r.seq WHERE r.rid "
-      "= ANY(" +
-      b.param(array_literal(included), "bigint[]") + ") AND NOT r.deleted ORDER BY r.rid";
-  for (const auto& row : statements.exec(tx, sql, b.params())) {
-    out.push_back(to_version(row, row[6].as<std::string>(), row[7].as<std::string>()));
-  }
+  out.reserve(included.size());
+  for (auto& [rid, version] : included) out.push_back(std::move(version));
   return out;
 }
 
