@@ -734,6 +734,50 @@ TEST_F(SearchStore, TotalsAndBadCursors) {
   EXPECT_THROW(db().search(q), core::Error);
 }
 
+// base64url without padding, as the store's cursors are written.
+std::string base64url(const std::string& bytes) {
+  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  std::string out;
+  unsigned bits = 0;
+  int count = 0;
+  for (unsigned char c : bytes) {
+    bits = (bits << 8) | c;
+    count += 8;
+    while (count >= 6) {
+      count -= 6;
+      out.push_back(kAlphabet[(bits >> count) & 63]);
+    }
+  }
+  if (count > 0) out.push_back(kAlphabet[(bits << (6 - count)) & 63]);
+  return out;
+}
+
+TEST_F(SearchStore, ADatabaseErrorInsideASearchLeavesItsConnectionClean) {
+  // A cursor in the right shape whose sort value is no instant fails in
+  // PostgreSQL, inside the transaction block of a search with a total: the
+  // request gets 400 and the pooled connection must come back usable (the
+  // block rolled back), so the searches after it all succeed.
+  const auto t = type("Obs");
+  for (int i = 0; i < 3; ++i) create(t, "c" + std::to_string(i));
+  auto q = query(t);
+  q.total = search::TotalMode::accurate;
+  q.sort.push_back({nullptr, "_lastUpdated", false});
+  q.cursor = base64url(R"({"b":false,"r":1,"s":"_lastUpdated,rid","v":["not an instant"]})");
+  try {
+    db().search(q);
+    ADD_FAILURE() << "a cursor with a bad sort value was accepted";
+  } catch (const core::Error& e) {
+    EXPECT_EQ(e.status(), 400);
+    EXPECT_EQ(e.issues().at(0).expression, "_cursor");
+  }
+  q.cursor.reset();
+  for (int i = 0; i < 12; ++i) {  // more than the pool's 4 connections
+    const auto r = db().search(q);
+    EXPECT_EQ(r.matches.size(), 3u);
+    EXPECT_EQ(r.total, 3);
+  }
+}
+
 TEST_F(SearchStore, UpdatesReplaceAndDeletesRemoveIndexRows) {
   const auto t = type("Obs");
   const auto* c = param(t, "code", ParamType::token);

@@ -16,7 +16,35 @@
 namespace carnet::store::pg {
 namespace {
 
-using ReadOnly = pqxx::transaction<pqxx::repeatable_read, pqxx::read_only>;
+// A REPEATABLE READ, READ ONLY transaction block on a nontransaction, opened
+// with one statement: libpqxx's own transaction sends BEGIN and SET
+// TRANSACTION apart (a round trip more per search with includes or a total).
+// Rolled back unless committed, so that the connection goes back to the pool
+// outside any transaction.
+class ReadOnlyBlock {
+ public:
+  explicit ReadOnlyBlock(pqxx::nontransaction& tx) : tx_(tx) {
+    tx_.exec0("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+  }
+  ReadOnlyBlock(const ReadOnlyBlock&) = delete;
+  ReadOnlyBlock& operator=(const ReadOnlyBlock&) = delete;
+  ~ReadOnlyBlock() {
+    if (!open_) return;
+    try {
+      tx_.exec0("ROLLBACK");
+    } catch (...) {
+      // The connection is broken: the pool drops it.
+    }
+  }
+  void commit() {
+    tx_.exec0("COMMIT");
+    open_ = false;
+  }
+
+ private:
+  pqxx::nontransaction& tx_;
+  bool open_ = true;
+};
 
 // One row of a page: the version, its rid and type, and where it sits in
 // the order (sort values for a keyset cursor, position in a snapshot).
@@ -168,45 +196,43 @@ class Search {
   }
 
   // A first page in an order that may change: the ordered rids of (up to
-  // kMaxSnapshot + 1) matches, the page's versions, and the rest kept as a snapshot.
+  // kMaxSnapshot + 1) matches, with the versions of the page's rows, in one
+  // statement; the rest kept as a snapshot.
   void first_sorted_page(std::vector<std::int64_t>& snapshot, std::optional<Cursor>& tail) {
     SqlBuilder b;
-    std::string select = "SELECT r.rid", sort_values;
+    std::string select = "SELECT r.rid", sort_values, ordered = "SELECT m.rid";
     for (std::size_t i = 0; i < columns_.size(); ++i) {
       select += ", " + columns_[i].expr + " AS s" + std::to_string(i);
-      sort_values += ", m.s" + std::to_string(i) + "::text";
+      ordered += ", m.s" + std::to_string(i);
+      sort_values += ", o.s" + std::to_string(i) + "::text";
     }
-    const std::string sql = "SELECT m.rid" + sort_values + " FROM (" + select + " FROM resource r WHERE " +
-                            filter_sql(q_, key_types_, b) + ") m " + order_by_sql(columns_, false) +
-                            " LIMIT " + std::to_string(kMaxSnapshot + 1);
+    const std::string order = order_by_sql(columns_, false);  // "ORDER BY m.s0 ..., m.rid ASC"
+    const std::string window = order.substr(std::string_view("ORDER BY ").size());
+    // o: the ordered matches numbered 1..n; the page's rows (n <= count) get
+    // their resource and version by outer joins, the others only their rid.
+    const std::string sql = version_select("pr") + sort_values + ", o.rid FROM (" + ordered +
+                            ", row_number() OVER (ORDER BY " + window + ") AS n FROM (" + select +
+                            " FROM resource r WHERE " + filter_sql(q_, key_types_, b) + ") m " + order +
+                            " LIMIT " + std::to_string(kMaxSnapshot + 1) +
+                            ") o LEFT JOIN resource pr ON o.n <= " + std::to_string(q_.count) +
+                            " AND pr.rid = o.rid LEFT JOIN resource_version v ON v.seq = pr.seq ORDER BY o.n";
     const auto rows = exec(sql, b);
+    const auto rid_column = kExtra + static_cast<pqxx::row::size_type>(columns_.size());
     const std::size_t n = rows.size();
-    std::vector<std::string> page_rids;
     for (std::size_t i = 0; i < std::min(n, q_.count); ++i)
-      page_rids.push_back(rows[static_cast<int>(i)][0].c_str());
-    read_versions(page_rids);
+      page_.push_back(to_entry(rows[static_cast<int>(i)]));
     if (n <= kMaxSnapshot) known_total_ = static_cast<std::int64_t>(n);
     if (n <= q_.count) return;
     for (std::size_t i = 0; i < std::min(n, kMaxSnapshot); ++i) {
-      snapshot.push_back(rows[static_cast<int>(i)][0].as<std::int64_t>());
+      snapshot.push_back(rows[static_cast<int>(i)][rid_column].as<std::int64_t>());
     }
     if (n > kMaxSnapshot) {
       const auto& last = rows[static_cast<int>(kMaxSnapshot - 1)];
-      tail = Cursor{false, {}, last[0].as<std::int64_t>(), 0, 0};
+      tail = Cursor{false, {}, last[rid_column].as<std::int64_t>(), 0, 0};
       for (std::size_t i = 0; i < columns_.size(); ++i) {
-        tail->values.push_back(text_of(last[1 + static_cast<pqxx::row::size_type>(i)]));
+        tail->values.push_back(text_of(last[kExtra + static_cast<pqxx::row::size_type>(i)]));
       }
     }
-  }
-
-  // The versions of `rids`, in that order (they matched in this snapshot).
-  void read_versions(const std::vector<std::string>& rids) {
-    if (rids.empty()) return;
-    SqlBuilder b;
-    const std::string sql = version_select("r") + " FROM unnest(" + b.param(array_literal(rids), "bigint[]") +
-                            ") WITH ORDINALITY AS p(rid, pos) JOIN resource r ON r.rid = p.rid "
-                            "JOIN resource_version v ON v.seq = r.seq ORDER BY p.pos";
-    for (const auto& row : exec(sql, b)) page_.push_back(to_entry(row));
   }
 
   // A page of a snapshot: its rids after (or before) the cursor's position
@@ -311,17 +337,24 @@ class Search {
 // spares the BEGIN and COMMIT round trips of the common searches.
 bool single_statement(const search::Query& q) {
   const bool total = q.total != search::TotalMode::none || q.summary == search::Summary::count;
+  // A page of a snapshot reads the snapshot, then the page: two statements.
+  // Any other page (keyset, or the first in any order) is one.
   return q.includes.empty() && q.revincludes.empty() && !total && !(q.types.empty() && uses_parameters(q)) &&
-         stable_order(q);
+         (stable_order(q) || !q.cursor);
 }
 
-template <typename Transaction>
-SearchResult search_in(PooledConnection& conn, const search::Query& q, std::vector<std::int64_t>& snapshot,
-                       std::optional<Cursor>& tail, std::string& signature) {
-  Transaction tx(conn);
+// One search on `conn`: in a transaction block when `block` (several
+// statements must see one snapshot), else as its single statement.
+SearchResult search_in(PooledConnection& conn, const search::Query& q, bool block,
+                       std::vector<std::int64_t>& snapshot, std::optional<Cursor>& tail,
+                       std::string& signature) {
+  pqxx::nontransaction tx(conn);
+  std::optional<ReadOnlyBlock> read_only;
+  if (block) read_only.emplace(tx);
   Search search(tx, conn.statements(), q);
   search.read_page(snapshot, tail);
   search.count_total();
+  if (read_only) read_only->commit();
   tx.commit();
   signature = search.signature();
   return std::move(search.result());
@@ -334,9 +367,7 @@ SearchResult run_search(PooledConnection& conn, const search::Query& q) {
   std::vector<std::int64_t> snapshot;
   std::optional<Cursor> tail;
   std::string signature;
-  SearchResult result = single_statement(q)
-                            ? search_in<pqxx::nontransaction>(conn, q, snapshot, tail, signature)
-                            : search_in<ReadOnly>(conn, q, snapshot, tail, signature);
+  SearchResult result = search_in(conn, q, !single_statement(q), snapshot, tail, signature);
   if (!snapshot.empty()) {
     const auto id = save_snapshot(conn, snapshot, tail);
     result.next_cursor =
