@@ -34,7 +34,8 @@ class GroupCommit {
       : flush_(std::move(flush)),
         max_batch_(max_batch == 0 ? 1 : max_batch),
         open_(std::make_shared<Batch>()) {
-    for (std::size_t i = 0; i < std::max<std::size_t>(writers, 1); ++i) writers_.emplace_back([this] { run(); });
+    for (std::size_t i = 0; i < std::max<std::size_t>(writers, 1); ++i)
+      writers_.emplace_back([this] { run(); });
   }
 
   /// Commits what is pending, then stops. Callers must have returned from submit().
