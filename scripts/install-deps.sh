@@ -7,6 +7,7 @@ packages=(
   build-essential cmake ccache pkg-config git
   libboost-system-dev libboost-dev libssl-dev openssl
   nlohmann-json3-dev libpqxx-dev libpq-dev libspdlog-dev libfmt-dev libtomlplusplus-dev
+  libjemalloc-dev
   libgtest-dev googletest
   postgresql-15 postgresql-client-15
   curl wrk

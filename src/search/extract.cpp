@@ -79,7 +79,7 @@ void add_parameter(const SearchParameter& p, const fp::Collection& values, const
 }  // namespace
 
 IndexEntries extract(const Registry& registry, const core::Json& resource,
-                     std::vector<std::string> compartment_patients) {
+                     std::vector<std::string> compartment_patients, std::string_view assigned_id) {
   IndexEntries out;
   out.compartment_patients = std::move(compartment_patients);
   if (!resource.is_object()) return out;
@@ -101,7 +101,8 @@ IndexEntries extract(const Registry& registry, const core::Json& resource,
   if (auto text = resource.find("text"); text != resource.end() && text->is_object())
     if (auto div = text->find("div"); div != text->end() && div->is_string())
       out.narrative = normalize_string(detail::narrative_text(div->get_ref<const std::string&>()));
-  out.content = detail::content_text(resource);
+  // Only _content reads Resource.id (_id comes from the resource table).
+  out.content = detail::content_text(resource, resource.contains("id") ? std::string_view() : assigned_id);
   return out;
 }
 

@@ -115,8 +115,9 @@ std::string narrative_text(std::string_view xhtml) {
   return out;
 }
 
-std::string content_text(const core::Json& resource) {
+std::string content_text(const core::Json& resource, std::string_view missing_id) {
   std::string out;
+  if (!missing_id.empty()) append_word(normalize_string(missing_id), out);
   collect(resource, {}, out);
   return out;
 }

@@ -19,7 +19,8 @@ inline constexpr std::size_t kMaxContentBytes = 64 * 1024;
 
 /// Every string of `resource` normalized (normalize_string) and joined by
 /// spaces, the narrative as its text, base64 `data` left out; at most
-/// kMaxContentBytes, cut between words.
-std::string content_text(const core::Json& resource);
+/// kMaxContentBytes, cut between words. `missing_id`, when not empty, is
+/// taken as the resource's id (a create whose body has none yet).
+std::string content_text(const core::Json& resource, std::string_view missing_id = {});
 
 }  // namespace carnet::search::detail

@@ -11,6 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include "search/expression_parts.hpp"
+
 namespace carnet::search::detail {
 namespace {
 
@@ -19,23 +21,6 @@ std::string_view trim(std::string_view s) {
   if (b == std::string_view::npos) return {};
   const auto e = s.find_last_not_of(" \t\r\n");
   return s.substr(b, e - b + 1);
-}
-
-// The parts of a union at parenthesis depth 0: "A.x | B.y" → [A.x, B.y].
-std::vector<std::string_view> union_parts(std::string_view expr) {
-  std::vector<std::string_view> parts;
-  int depth = 0;
-  std::size_t start = 0;
-  for (std::size_t i = 0; i < expr.size(); ++i) {
-    if (expr[i] == '(') ++depth;
-    if (expr[i] == ')') --depth;
-    if (expr[i] == '|' && depth == 0) {
-      parts.push_back(trim(expr.substr(start, i - start)));
-      start = i + 1;
-    }
-  }
-  parts.push_back(trim(expr.substr(start)));
-  return parts;
 }
 
 // Removes `.where(...)` filters: they narrow what a path selects, not its type.

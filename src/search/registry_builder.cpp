@@ -10,6 +10,8 @@
 #include <string_view>
 #include <unordered_set>
 
+#include "search/expression_parts.hpp"
+
 namespace carnet::search::detail {
 namespace {
 
@@ -29,6 +31,7 @@ bool is_abstract_base(std::string_view base) {
 
 RegistryBuilder::RegistryBuilder(std::vector<std::string> resource_types) {
   tables_.resource_types = std::move(resource_types);
+  for (const std::string& type : tables_.resource_types) type_names_.insert(type);
 }
 
 std::shared_ptr<const fp::Expression> RegistryBuilder::compile(const std::string& text,
@@ -99,6 +102,11 @@ void RegistryBuilder::add(const Definition& d, bool custom) {
     for (std::string& type : expand(base, who, custom)) {
       SearchParameter p = proto;
       p.base = std::move(type);
+      // Evaluated on this type's resources only: the other types' parts of a
+      // shared union ("AllergyIntolerance.patient | ... | Observation.subject...",
+      // some 30 parts) would each be evaluated on every write for nothing.
+      if (!d.expression.empty() && !is_abstract_base(p.base))
+        p.expression = compile(expression_for_type(d.expression, p.base, type_names_), who);
       if (d.type == ParamType::composite) composites_.emplace_back(tables_.params.size(), d.components);
       insert(std::move(p), who);
     }

@@ -9,7 +9,9 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "carnet/search/parameters.hpp"
@@ -62,6 +64,8 @@ class RegistryBuilder {
   /// Pending composites: index in tables_.params → component definitions.
   std::vector<std::pair<std::size_t, std::vector<ComponentDefinition>>> composites_;
   std::unordered_map<std::int32_t, std::size_t> keys_;
+  /// The names in tables_.resource_types (expression_for_type).
+  std::unordered_set<std::string_view> type_names_;
 };
 
 }  // namespace carnet::search::detail

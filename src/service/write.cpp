@@ -64,14 +64,8 @@ Reply FhirService::write(const Request& r, Context& c, std::string id, bool must
   // Indexed with the index registry, which $reindex may already have moved past
   // the search registry: resources written during a re-index are indexed for it.
   const auto index_registry = reindexer_->index_registry();
-  if (resource.contains("id")) {
-    w.index = search::extract(*index_registry, resource, patient_ids(patients));
-  } else {
-    // A create without an id in the body: index what will be stored (Resource.id included).
-    core::Json with_id = resource;
-    with_id["id"] = id;
-    w.index = search::extract(*index_registry, with_id, patient_ids(patients));
-  }
+  // A create without an id in the body: indexed with the id it will be stored with.
+  w.index = search::extract(*index_registry, resource, patient_ids(patients), id);
   c.audit.patient = w.patient;
   w.render = [&](int version, core::Instant at) { return render_version(resource, id, version, at); };
   w.complete_audit = [](core::AccessRecord& a, const store::WriteResult& result) {

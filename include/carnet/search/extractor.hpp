@@ -17,8 +17,10 @@ namespace carnet::search {
 /// resourceType, as stored). `compartment_patients` (ids) is copied into the
 /// result as given: the fhir::Model computes it. Never throws for content: a
 /// value that cannot be indexed (an unparsable date) is skipped. Thread-safe.
+/// `assigned_id`: the id the server gives a resource whose body has none (a
+/// create), indexed as if the body had it — without copying the resource.
 IndexEntries extract(const Registry& registry, const core::Json& resource,
-                     std::vector<std::string> compartment_patients);
+                     std::vector<std::string> compartment_patients, std::string_view assigned_id = {});
 
 /// The normalized form of a string for string search: Unicode letters without
 /// accents (é → e, ß → ss, œ → oe...), lower case, punctuation other than

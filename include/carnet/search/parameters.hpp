@@ -53,7 +53,10 @@ struct SearchParameter {
   /// The FHIRPath expression as written in the definition (may be empty:
   /// _id/_lastUpdated come from the resource table, special ones are handled apart).
   std::string expression_text;
-  /// Compiled once at load; null when expression_text is empty.
+  /// Compiled once at load; null when expression_text is empty. For a concrete
+  /// type, only the union parts of expression_text that can select something on
+  /// that type ("Observation.subject" of "AllergyIntolerance.patient | ... |
+  /// Observation.subject"), so that a write evaluates no other type's parts.
   std::shared_ptr<const fhir::fhirpath::Expression> expression;
   /// reference: the resource types it may point to (SearchParameter.target).
   std::vector<std::string> targets;

@@ -110,6 +110,7 @@ class PgResourceStore final : public ResourceStore {
       const char* statement = !q.id.empty()     ? "history_instance"
                               : !q.type.empty() ? "history_type"
                                                 : "history_system";
+      CustomPlans plans(c);  // optional filters: $n IS NULL OR ...
       pqxx::nontransaction tx(c);
       std::vector<StoredVersion> out;
       for (const auto& row : tx.exec_prepared(statement, p.dynamic())) {
@@ -183,6 +184,7 @@ class PgResourceStore final : public ResourceStore {
     return with_connection(pool_, [&](pqxx::connection& c) {
       Params p;
       p.opt_integer(before_seq).integer(static_cast<long long>(count + 1));
+      CustomPlans plans(c);  // optional filter: $1 IS NULL OR seq < $1
       pqxx::nontransaction tx(c);
       std::vector<StoredAccess> out;
       for (const auto& row : tx.exec_prepared("list_audit", p.dynamic())) out.push_back(to_access(row));

@@ -34,7 +34,7 @@ void prepare_statements(pqxx::connection& c) {
     pqxx::nontransaction tx(c);
     tx.exec(
         "SET statement_timeout = '30s'; SET lock_timeout = '10s'; SET idle_in_transaction_session_timeout = "
-        "'60s'");
+        "'60s'; SET plan_cache_mode = force_generic_plan");
   }
   c.prepare("read_current", string("SELECT ") + kVersionColumns +
                                 " FROM resource_version WHERE res_type = $1 AND res_id = $2 "
@@ -127,6 +127,20 @@ void prepare_statements(pqxx::connection& c) {
   c.prepare("list_audit", kAuditSelect + "WHERE ($1::bigint IS NULL OR seq < $1) ORDER BY seq DESC LIMIT $2");
   c.prepare("count_audit", "SELECT count(*) FROM audit_event");
   c.prepare("read_audit", kAuditSelect + "WHERE seq = $1");
+}
+
+CustomPlans::CustomPlans(pqxx::connection& conn) : conn_(conn) {
+  pqxx::nontransaction tx(conn_);
+  tx.exec("SET plan_cache_mode = auto");
+}
+
+CustomPlans::~CustomPlans() {
+  try {
+    pqxx::nontransaction tx(conn_);
+    tx.exec("SET plan_cache_mode = force_generic_plan");
+  } catch (...) {
+    // See the declaration: nothing to do.
+  }
 }
 
 void add_audit_params(Params& p, const core::AccessRecord& r) {

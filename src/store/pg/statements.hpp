@@ -12,8 +12,31 @@
 
 namespace carnet::store::pg {
 
-/// Sets the session's timeouts and prepares all statements on a new connection.
+/// Sets the session's timeouts and plan mode (generic plans, see
+/// CustomPlans) and prepares all statements on a new connection.
 void prepare_statements(pqxx::connection& conn);
+
+/// Pooled sessions run prepared statements with their generic plan
+/// (plan_cache_mode = force_generic_plan): the search SQL fixes its own plan
+/// shape (search_sql.cpp) and the writes take arrays, so PostgreSQL's default
+/// of planning again with the values (a custom plan on each execution) only
+/// cost CPU (docs/benchmarks.md). Statements whose filters are optional
+/// parameters (`$n IS NULL OR ...`: history, the audit listing) need the plan
+/// made for the values given, or they scan from the newest row: they run
+/// inside a CustomPlans scope, which sets the default mode and restores the
+/// generic one when it ends. Not nestable; no transaction may be open.
+class CustomPlans {
+ public:
+  explicit CustomPlans(pqxx::connection& conn);
+  /// Restores generic plans; a failure is ignored (the pool drops a broken
+  /// connection, and a working one accepts the SET).
+  ~CustomPlans();
+  CustomPlans(const CustomPlans&) = delete;
+  CustomPlans& operator=(const CustomPlans&) = delete;
+
+ private:
+  pqxx::connection& conn_;
+};
 
 /// Appends the 15 audit_event column values, in the order of kAuditColumns.
 void add_audit_params(Params& params, const core::AccessRecord& record);
