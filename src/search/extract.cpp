@@ -23,6 +23,7 @@ namespace fp = fhir::fhirpath;
 // extracted apart; special parameters (Location near) need code of their own.
 bool is_indexed_by_expression(const SearchParameter& p) {
   if (p.expression == nullptr || p.type == ParamType::special) return false;
+  if (!p.stored_under.empty()) return false;  // its values are the rows of other parameters
   if (p.code.size() > 1 && p.code[0] == '_') return p.code != "_id" && p.code != "_lastUpdated";
   return true;
 }

@@ -11,6 +11,7 @@
 #include "carnet/search/parameters.hpp"
 #include "search/implicit_systems.hpp"
 #include "search/registry_builder.hpp"
+#include "search/union_parameters.hpp"
 
 namespace carnet::search {
 namespace {
@@ -129,6 +130,7 @@ std::shared_ptr<const Registry> Registry::with_custom(std::span<const core::Json
     if (impl_->systems != nullptr)
       for (SearchParameter& p : registry->impl_->tables.params)
         if (p.custom) p.implicit_system = impl_->systems->of(p);
+    detail::link_union_parameters(registry->impl_->tables);  // implicit systems are part of the values
     return registry;
   } catch (const detail::DefinitionError& e) {
     throw core::unprocessable(e.what());
@@ -143,6 +145,7 @@ std::shared_ptr<const Registry> Registry::with_implicit_systems(
   std::shared_ptr<Registry> registry(new Registry());
   registry->impl_->tables = std::move(builder).finish();
   for (SearchParameter& p : registry->impl_->tables.params) p.implicit_system = systems->of(p);
+  detail::link_union_parameters(registry->impl_->tables);  // implicit systems are part of the values
   registry->impl_->systems = std::move(systems);
   return registry;
 }

@@ -11,6 +11,7 @@
 #include <unordered_set>
 
 #include "search/expression_parts.hpp"
+#include "search/union_parameters.hpp"
 
 namespace carnet::search::detail {
 namespace {
@@ -137,6 +138,7 @@ RegistryTables RegistryBuilder::finish() && {
   for (auto& [type, list] : tables_.by_type)
     std::sort(list.begin(), list.end(),
               [](const SearchParameter* a, const SearchParameter* b) { return a->code < b->code; });
+  link_union_parameters(tables_);
   return std::move(tables_);
 }
 

@@ -75,6 +75,11 @@ struct SearchParameter {
   /// The index key of (base type, code): a stable 32-bit hash stored in the index
   /// tables instead of the names. Unique within a Registry (checked at load).
   std::int32_t key = 0;
+  /// Empty, or the keys of the other parameters of this type whose values are,
+  /// together, exactly this one's (Observation combo-code = code |
+  /// component-code): then no row is written under `key` and searches read
+  /// the rows of these keys instead. Set by the Registry.
+  std::vector<std::int32_t> stored_under;
 };
 
 /// The stable index key of search parameter `code` on resource type `type`

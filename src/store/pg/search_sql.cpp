@@ -163,11 +163,21 @@ std::vector<std::int32_t> keys_for(const search::SearchParameter& param,
                                    const std::vector<std::string>& types) {
   // Entries are keyed per (type, code), also those of the parameters of every
   // type (the Registry gives each type its own copy, base "Patient"...).
-  if (types.empty()) return {param.key};
+  // A union of other parameters (Observation combo-code) is stored under
+  // theirs; only its own type defines it (search/union_parameters.hpp).
+  const std::vector<std::int32_t> own =
+      param.stored_under.empty() ? std::vector<std::int32_t>{param.key} : param.stored_under;
+  if (types.empty()) return own;
   std::vector<std::int32_t> keys;
-  for (const auto& type : types) {
-    const std::int32_t k = type == param.base ? param.key : search::index_key(type, param.code);
+  auto add = [&keys](std::int32_t k) {
     if (std::find(keys.begin(), keys.end(), k) == keys.end()) keys.push_back(k);
+  };
+  for (const auto& type : types) {
+    if (type == param.base) {
+      for (std::int32_t k : own) add(k);
+    } else {
+      add(search::index_key(type, param.code));
+    }
   }
   return keys;
 }
