@@ -218,6 +218,45 @@ TEST_F(SearchRest, SystemSearchWithType) {
   EXPECT_EQ(ids(core::parse_json(post.body)), std::vector<std::string>{ob1_});
 }
 
+TEST_F(SearchRest, SystemSearchWithTypeReadsEachTypesPatientRows) {
+  // `patient` is read from the subject rows of type Patient on Observation and
+  // Encounter, from rows of its own on AllergyIntolerance (a plain path):
+  // each type's entry decides (search/union_parameters.hpp). A patient of
+  // this test's own, so that the other tests' compartments do not change.
+  auto post = [&](const Json& resource) {
+    auto r = http.request("POST", "/fhir/" + resource["resourceType"].get<std::string>(), fhir_json_headers(),
+                          core::to_json_text(resource));
+    EXPECT_EQ(r.status, 201) << r.body;
+    return core::parse_json(r.body)["id"].get<std::string>();
+  };
+  const std::string d = post({{"resourceType", "Patient"}, {"gender", "other"}});
+  const Json subject = {{"reference", "Patient/" + d}};
+  const std::string obs = post({{"resourceType", "Observation"},
+                                {"status", "final"},
+                                {"code", {{"text", "weight"}}},
+                                {"subject", subject}});
+  const std::string enc = post({{"resourceType", "Encounter"},
+                                {"status", "finished"},
+                                {"class", {{"code", "AMB"}}},
+                                {"subject", subject}});
+  const std::string allergy = post({{"resourceType", "AllergyIntolerance"}, {"patient", subject}});
+  // A Group subject is not a patient.
+  post({{"resourceType", "Encounter"},
+        {"status", "finished"},
+        {"class", {{"code", "AMB"}}},
+        {"subject", {{"reference", "Group/" + d}}}});
+  EXPECT_EQ(id_set(get("/fhir?_type=Observation,Encounter&patient=Patient/" + d)),
+            (std::set<std::string>{obs, enc}));
+  EXPECT_EQ(id_set(get("/fhir?_type=Encounter,AllergyIntolerance,Observation&patient=" + d)),
+            (std::set<std::string>{obs, enc, allergy}));
+  EXPECT_EQ(id_set(get("/fhir/Encounter?patient=" + d)), (std::set<std::string>{enc}));
+  // subject has both (a bare id matches any type); the Group one is not a patient.
+  EXPECT_EQ(id_set(get("/fhir/Encounter?subject=" + d)).size(), 2U);
+  const auto group = id_set(get("/fhir/Encounter?subject:Group=" + d));
+  ASSERT_EQ(group.size(), 1U);
+  EXPECT_EQ(group.count(enc), 0U);
+}
+
 TEST_F(SearchRest, CapabilityStatementListsSearchParameters) {
   Json cs = get("/fhir/metadata");
   const Json* patient = nullptr;

@@ -80,6 +80,15 @@ struct SearchParameter {
   /// component-code): then no row is written under `key` and searches read
   /// the rows of these keys instead. Set by the Registry.
   std::vector<std::int32_t> stored_under;
+  /// reference: when not empty, this parameter's values are the rows under
+  /// stored_under whose target type is this one (Observation patient =
+  /// "Observation.subject.where(resolve() is Patient)": the subject rows of
+  /// target type Patient).
+  std::string stored_target_type;
+  /// The entries of the same code on the other resource types, for searches
+  /// over several types (each type's entry may be stored its own way).
+  /// Points into the same Registry. Set by the Registry.
+  std::vector<const SearchParameter*> same_code;
 };
 
 /// The stable index key of search parameter `code` on resource type `type`

@@ -159,36 +159,68 @@ std::string SqlBuilder::alias(std::string_view stem) {
   return std::string(stem) + std::to_string(++aliases_);
 }
 
-std::vector<std::int32_t> keys_for(const search::SearchParameter& param,
-                                   const std::vector<std::string>& types) {
+namespace {
+
+// The entry of `param`'s code on `type`: itself, another type's (same_code),
+// or null when the code is not defined there.
+const search::SearchParameter* entry_on(const search::SearchParameter& param, std::string_view type) {
+  if (type == param.base) return &param;
+  for (const search::SearchParameter* other : param.same_code)
+    if (other->base == type) return other;
+  return nullptr;
+}
+
+}  // namespace
+
+std::vector<StoredRows> stored_rows(const search::SearchParameter& param,
+                                    const std::vector<std::string>& types) {
+  std::vector<StoredRows> out;
+  auto add = [&out](std::int32_t key, std::string_view target_type) {
+    for (const StoredRows& r : out)
+      if (r.key == key && r.target_type == target_type) return;
+    out.push_back({key, target_type});
+  };
+  auto add_entry = [&add](const search::SearchParameter& e) {
+    // A parameter stored under others (search/union_parameters.hpp) reads their rows.
+    if (e.stored_under.empty()) return add(e.key, {});
+    for (std::int32_t k : e.stored_under) add(k, e.stored_target_type);
+  };
   // Entries are keyed per (type, code), also those of the parameters of every
   // type (the Registry gives each type its own copy, base "Patient"...).
-  // A union of other parameters (Observation combo-code) is stored under
-  // theirs; only its own type defines it (search/union_parameters.hpp).
-  const std::vector<std::int32_t> own =
-      param.stored_under.empty() ? std::vector<std::int32_t>{param.key} : param.stored_under;
-  if (types.empty()) return own;
-  std::vector<std::int32_t> keys;
-  auto add = [&keys](std::int32_t k) {
-    if (std::find(keys.begin(), keys.end(), k) == keys.end()) keys.push_back(k);
-  };
+  if (types.empty()) add_entry(param);
   for (const auto& type : types) {
-    if (type == param.base) {
-      for (std::int32_t k : own) add(k);
+    if (const search::SearchParameter* e = entry_on(param, type)) {
+      add_entry(*e);
     } else {
-      add(search::index_key(type, param.code));
+      add(search::index_key(type, param.code), {});  // no rows: the type has no such parameter
     }
   }
-  return keys;
+  return out;
 }
 
 std::string key_condition(std::string_view column, const search::SearchParameter& param,
                           const std::vector<std::string>& types) {
-  const auto keys = keys_for(param, types);
-  if (keys.size() == 1) return std::string(column) + " = " + std::to_string(keys[0]);
-  std::string list;
-  for (auto k : keys) list += (list.empty() ? "" : ", ") + std::to_string(k);
-  return std::string(column) + " IN (" + list + ")";
+  // `column` is "<alias>.key": a target type filter is on the same row.
+  const std::string_view alias = column.substr(0, column.size() - std::string_view("key").size());
+  std::string plain, typed;
+  std::size_t plain_count = 0;
+  for (const StoredRows& r : stored_rows(param, types)) {
+    if (r.target_type.empty()) {
+      plain += (plain.empty() ? "" : ", ") + std::to_string(r.key);
+      ++plain_count;
+    } else {
+      // A resource type name (letters only, checked by the Registry): safe inline.
+      typed += std::string(typed.empty() ? "" : " OR ") + "(" + std::string(column) + " = " +
+               std::to_string(r.key) + " AND " + std::string(alias) + "target_type = '" +
+               std::string(r.target_type) + "')";
+    }
+  }
+  std::string in;
+  if (plain_count == 1) in = std::string(column) + " = " + plain;
+  if (plain_count > 1) in = std::string(column) + " IN (" + plain + ")";
+  if (typed.empty()) return in;
+  if (in.empty() && typed.find(" OR ") == std::string::npos) return typed;
+  return "(" + (in.empty() ? typed : in + " OR " + typed) + ")";
 }
 
 const char* index_table(const search::SearchParameter& param) {

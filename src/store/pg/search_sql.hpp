@@ -33,14 +33,24 @@ class SqlBuilder {
   int aliases_ = 0;
 };
 
-/// The index keys of `param` on each of `types` (index_key(type, code); its
-/// own key when `types` is empty), as SQL on column `column`: "x.key = 123"
-/// or "x.key IN (1, 2)".
+/// Where the values of a parameter are: the index rows of `key`, those of
+/// target type `target_type` only when it is not empty (a reference parameter
+/// stored under another, search/union_parameters.hpp).
+struct StoredRows {
+  std::int32_t key = 0;
+  std::string_view target_type;  ///< points into the Registry
+};
+
+/// The rows of `param` on each of `types` (on its own type when `types` is
+/// empty): each type's entry of its code, or the entries it is stored under.
+std::vector<StoredRows> stored_rows(const search::SearchParameter& param,
+                                    const std::vector<std::string>& types);
+
+/// stored_rows as SQL on `column` ("<alias>.key", the target type filter on
+/// "<alias>.target_type"): "x.key = 123", "x.key IN (1, 2)", "(x.key = 7 AND
+/// x.target_type = 'Patient')", or an OR of these in parentheses.
 std::string key_condition(std::string_view column, const search::SearchParameter& param,
                           const std::vector<std::string>& types);
-/// The same keys as a list.
-std::vector<std::int32_t> keys_for(const search::SearchParameter& param,
-                                   const std::vector<std::string>& types);
 
 /// The index table of a parameter type ("idx_token"...); throws core::invalid
 /// for a type that has none (special).

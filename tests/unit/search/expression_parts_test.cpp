@@ -67,11 +67,7 @@ TEST(ExpressionForType, TheRegistryEvaluatesOnlyTheOwnTypesPart) {
   const core::Json observation =
       core::parse_json(R"({"resourceType":"Observation","status":"final","code":{"text":"x"},)"
                        R"("subject":{"reference":"Patient/p1"}})");
-  const auto entries = extract(testing::registry_with_systems(), observation, {"p1"});
-  std::vector<std::string> patients;
-  for (const auto& r : entries.references)
-    if (r.key == p->key) patients.push_back(r.value.target_type + "/" + r.value.target_id);
-  EXPECT_EQ(patients, (std::vector<std::string>{"Patient/p1"}));
+  EXPECT_EQ(p->expression->evaluate(observation).size(), 1U);
   // Evaluated on a Condition, the Observation entry's expression selects nothing:
   // it is no longer the whole union.
   const core::Json condition =

@@ -44,10 +44,27 @@ TEST(UnionParameters, ObservationCombosAreStoredUnderTheirParts) {
             keys_of("Observation", {"code-value-concept", "component-code-value-concept"}));
 }
 
+TEST(UnionParameters, PatientIsTheSubjectOfTypePatient) {
+  for (const char* type : {"Observation", "Condition", "Encounter", "Procedure", "DiagnosticReport"}) {
+    const SearchParameter* p = testing::registry_with_systems().find(type, "patient");
+    ASSERT_NE(p, nullptr) << type;
+    EXPECT_EQ(p->stored_under, std::vector<std::int32_t>{index_key(type, "subject")}) << type;
+    EXPECT_EQ(p->stored_target_type, "Patient") << type;
+  }
+  // A plain path (AllergyIntolerance.patient) has rows of its own.
+  EXPECT_TRUE(stored_under("AllergyIntolerance", "patient").empty());
+  EXPECT_TRUE(
+      testing::registry_with_systems().find("AllergyIntolerance", "patient")->stored_target_type.empty());
+  // The entries of one code know each other, for searches over several types.
+  const SearchParameter* obs = testing::registry_with_systems().find("Observation", "patient");
+  EXPECT_TRUE(std::any_of(obs->same_code.begin(), obs->same_code.end(),
+                          [](const SearchParameter* p) { return p->base == "AllergyIntolerance"; }));
+}
+
 TEST(UnionParameters, OtherParametersKeepTheirOwnRows) {
   EXPECT_TRUE(stored_under("Observation", "code").empty());
   EXPECT_TRUE(stored_under("Observation", "component-code").empty());
-  EXPECT_TRUE(stored_under("Observation", "patient").empty());
+  EXPECT_TRUE(stored_under("Observation", "subject").empty());
   EXPECT_TRUE(stored_under("Condition", "code").empty());
   EXPECT_TRUE(stored_under("Patient", "name").empty());
 }
