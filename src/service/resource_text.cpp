@@ -38,24 +38,37 @@ std::string render_version(const core::Json& resource, const std::string& id, in
   }
   // The client's element order is kept; id and meta, when the client sent
   // none, go where FHIR puts them: id after resourceType, meta after id.
-  core::Json out = core::Json::object();
+  // Written member by member: a copy of the resource with id and meta in place
+  // cost as much as the serialisation itself on every write.
+  std::string out;
+  out.reserve(1024);
+  bool first = true;
+  auto member = [&out, &first](std::string_view key, const core::Json& value) {
+    out.push_back(first ? '{' : ',');
+    first = false;
+    core::append_json_string(out, key);
+    out.push_back(':');
+    core::append_json_text(out, value);
+  };
+  const core::Json id_value = id;
   const bool has_id = resource.contains("id"), has_meta = resource.contains("meta");
   for (auto it = resource.begin(); it != resource.end(); ++it) {
     const auto& k = it.key();
     if (k == "resourceType") {
-      out[k] = it.value();
-      if (!has_id) out["id"] = id;
-      if (!has_id && !has_meta) out["meta"] = meta;
+      member(k, it.value());
+      if (!has_id) member("id", id_value);
+      if (!has_id && !has_meta) member("meta", meta);
     } else if (k == "id") {
-      out["id"] = id;
-      if (!has_meta) out["meta"] = meta;
+      member("id", id_value);
+      if (!has_meta) member("meta", meta);
     } else if (k == "meta") {
-      out["meta"] = meta;
+      member("meta", meta);
     } else {
-      out[k] = it.value();
+      member(k, it.value());
     }
   }
-  return core::to_json_text(out);
+  out += first ? "{}" : "}";
+  return out;
 }
 
 std::string etag(int version) {
