@@ -167,9 +167,15 @@ namespace {
 void append_element(std::string& out, std::string_view value) {
   if (!out.empty()) out.push_back(',');
   out.push_back('"');
-  for (char c : value) {
-    if (c == '"' || c == '\\') out.push_back('\\');
-    out.push_back(c);
+  // Runs without a quote or backslash are copied whole (a stored body has a
+  // quote every few characters, a code or date none).
+  for (std::size_t start = 0;;) {
+    const std::size_t special = value.find_first_of("\"\\", start);
+    out.append(value.substr(start, special - start));
+    if (special == std::string_view::npos) break;
+    out.push_back('\\');
+    out.push_back(value[special]);
+    start = special + 1;
   }
   out.push_back('"');
 }
