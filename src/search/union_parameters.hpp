@@ -14,7 +14,11 @@ namespace carnet::search::detail {
 /// parameters of `tables` whose values are other parameters' rows, compared
 /// on their expressions' parts on their own type (expression_for_type):
 /// - P = Q.where(resolve() is T), every part so, one T (a reference Q): P is
-///   Q's rows of target type T (Observation patient: subject's Patient rows);
+///   Q's rows of target type T (Observation patient: subject's Patient rows).
+///   Exact for every reference the index stores with a type ("T/id", absolute
+///   ".../T/id", versioned); a `#contained` T reference that carries an
+///   identifier is the one difference: its row has no target type, so
+///   `patient:identifier=` no longer finds it;
 /// - P = Q1 | Q2 | ..., at least two parts, each Q's parts among P's and the Qs
 ///   covering them, with the same kind of value (ParamType, implicit_system;
 ///   composites: the same components): P is the Qs' rows (combo-code).
