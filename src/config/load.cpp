@@ -27,6 +27,7 @@ constexpr std::int64_t kMaxIoThreads = 256;
 constexpr std::int64_t kMaxWorkers = 1024;
 constexpr std::int64_t kMaxPoolSize = 256;
 constexpr std::int64_t kMaxSharedBuffersMb = 1 << 20;  // 1 TiB
+constexpr std::int64_t kMaxVersionCacheMb = 1 << 20;   // 1 TiB
 
 void read_server(detail::TableReader& r, ServerConfig& c) {
   r.read("base_url", c.base_url);
@@ -68,6 +69,7 @@ void read_threads(detail::TableReader& r, ThreadsConfig& c) {
 void read_database(detail::TableReader& r, DatabaseConfig& c, const std::string& origin) {
   r.read("url", c.url);
   r.read_integer("pool_size", c.pool_size, 1, kMaxPoolSize);
+  r.read_integer("version_cache_mb", c.version_cache_mb, 0, kMaxVersionCacheMb);
   detail::TableReader embedded(r.table("embedded"), r.path("embedded"), origin);
   // PostgreSQL needs a real port: 0 is not "ephemeral" for the embedded cluster.
   embedded.read_integer("port", c.embedded.port, 1, kMaxPort);

@@ -37,7 +37,7 @@ core::InstantRange range(const std::string& text) {
 class SearchStore : public ::testing::Test {
  protected:
   static store::ResourceStore& db() {
-    static auto store = store::make_pg_store(TestServer::shared().database_url(), 4);
+    static auto store = store::make_pg_store(TestServer::shared().database_url(), 4, 16 << 20);
     return *store;
   }
 
@@ -527,6 +527,52 @@ TEST_F(SearchStore, IncludesRevincludesAndIterate) {
   q = by_id(org, {"g1"});
   q.revincludes = {{doctor, employer, "", false}};
   EXPECT_EQ(ids(db().search(q).included), Ids{"d1"});
+}
+
+// Searches read versions through the store's version cache: a second search
+// (served from memory) returns what the first read from PostgreSQL, and an
+// update is seen at once (a new version has a new seq).
+TEST_F(SearchStore, RepeatedSearchesReturnTheCurrentVersions) {
+  const auto obs = type("Obs"), patient = type("Pat");
+  const auto* subject = param(obs, "subject", ParamType::reference, {patient});
+  auto versioned = [&](const std::string& t, const std::string& id, search::IndexEntries e) {
+    auto r = request(t, id, std::move(e));
+    r.render = [t, id](int version, core::Instant) {
+      return R"({"resourceType":")" + t + R"(","id":")" + id + R"(","meta":{"versionId":")" +
+             std::to_string(version) + R"("}})";
+    };
+    r.patient = "Patient/p1";
+    core::AccessRecord audit;
+    return db().write(r, audit).stored;
+  };
+  versioned(patient, "p1", {});
+  search::IndexEntries to_p1;
+  to_p1.references.push_back({subject->key, {patient, "p1", std::nullopt, "", "", "", ""}});
+  const auto first = versioned(obs, "o1", to_p1);
+
+  auto q = query(obs);
+  q.criteria.push_back(
+      value(subject, {search::ReferenceQuery{patient, "p1", std::nullopt, "", "", std::nullopt, ""}}));
+  q.includes.push_back({obs, subject, "", false});
+  for (int round = 0; round < 2; ++round) {  // the second from the cache
+    const auto r = db().search(q);
+    ASSERT_EQ(r.matches.size(), 1u);
+    EXPECT_EQ(r.matches[0].body, first.body);
+    EXPECT_EQ(r.matches[0].info.version, 1);
+    EXPECT_EQ(r.matches[0].info.seq, first.info.seq);
+    EXPECT_EQ(r.matches[0].info.last_updated, first.info.last_updated);
+    EXPECT_EQ(r.matches[0].patient, "Patient/p1");
+    ASSERT_EQ(r.included.size(), 1u);
+    EXPECT_EQ(r.included[0].info.id, "p1");
+    EXPECT_NE(r.included[0].body.find(R"("versionId":"1")"), std::string::npos);
+  }
+
+  const auto second = versioned(obs, "o1", to_p1);
+  const auto r = db().search(q);
+  ASSERT_EQ(r.matches.size(), 1u);
+  EXPECT_EQ(r.matches[0].info.version, 2);
+  EXPECT_EQ(r.matches[0].body, second.body);
+  EXPECT_NE(r.matches[0].body, first.body);
 }
 
 class SortedSearch : public SearchStore {

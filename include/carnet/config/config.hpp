@@ -56,6 +56,9 @@ struct EmbeddedDatabaseConfig {
 struct DatabaseConfig {
   std::string url;             ///< libpq URL of an external PostgreSQL; empty = embedded
   std::size_t pool_size = 16;  ///< pooled connections
+  /// Memory for the resource versions searches read, kept between requests
+  /// (store/pg/version_cache.hpp); 0 = none.
+  std::size_t version_cache_mb = 256;
   EmbeddedDatabaseConfig embedded;
 };
 

@@ -18,7 +18,10 @@ namespace carnet::store {
 std::vector<std::string> migrate(const std::string& url);
 
 /// A ResourceStore on PostgreSQL with a pool of `pool_size` connections
-/// (opened lazily; each has every statement prepared once).
-std::unique_ptr<ResourceStore> make_pg_store(const std::string& url, std::size_t pool_size);
+/// (opened lazily; each has every statement prepared once). Searches keep
+/// the versions they read in memory, up to `version_cache_bytes` (0: none),
+/// and read from PostgreSQL only the versions not kept.
+std::unique_ptr<ResourceStore> make_pg_store(const std::string& url, std::size_t pool_size,
+                                             std::size_t version_cache_bytes);
 
 }  // namespace carnet::store

@@ -10,6 +10,7 @@
 #include "store/pg/pg_search.hpp"
 #include "store/pg/row_mapping.hpp"
 #include "store/pg/statements.hpp"
+#include "store/pg/version_cache.hpp"
 
 namespace carnet::store {
 namespace pg {
@@ -30,8 +31,9 @@ class PgResourceStore final : public ResourceStore {
   static constexpr std::size_t kCreateWriters = 2;
 
  public:
-  PgResourceStore(const std::string& url, std::size_t pool_size)
+  PgResourceStore(const std::string& url, std::size_t pool_size, std::size_t version_cache_bytes)
       : pool_(url, pool_size, [](pqxx::connection& c) { prepare_statements(c); }),
+        versions_(version_cache_bytes),
         creates_([this](std::vector<PendingCreate>& batch) { return flush_creates(batch); }, kMaxCreateBatch,
                  kCreateWriters) {}
 
@@ -122,7 +124,7 @@ class PgResourceStore final : public ResourceStore {
   }
 
   SearchResult search(const search::Query& query) override {
-    return with_connection(pool_, [&](PooledConnection& c) { return run_search(c, query); });
+    return with_connection(pool_, [&](PooledConnection& c) { return run_search(c, versions_, query); });
   }
 
   std::vector<ReindexItem> reindex_scan(const std::vector<std::string>& types, std::int64_t after_rid,
@@ -362,15 +364,17 @@ class PgResourceStore final : public ResourceStore {
     }
   }
 
-  ConnectionPool pool_;  // before creates_: its writer flushes through the pool until it stops
+  ConnectionPool pool_;    // before creates_: its writer flushes through the pool until it stops
+  VersionCache versions_;  // what searches found, by seq (version_cache.hpp)
   core::GroupCommit<PendingCreate, std::optional<std::int64_t>> creates_;
 };
 
 }  // namespace
 }  // namespace pg
 
-std::unique_ptr<ResourceStore> make_pg_store(const std::string& url, std::size_t pool_size) {
-  return std::make_unique<pg::PgResourceStore>(url, pool_size);
+std::unique_ptr<ResourceStore> make_pg_store(const std::string& url, std::size_t pool_size,
+                                             std::size_t version_cache_bytes) {
+  return std::make_unique<pg::PgResourceStore>(url, pool_size, version_cache_bytes);
 }
 
 }  // namespace carnet::store

@@ -12,6 +12,7 @@
 #include "store/pg/search_snapshot.hpp"
 #include "store/pg/search_sql.hpp"
 #include "store/pg/statements.hpp"
+#include "store/pg/version_loader.hpp"
 
 namespace carnet::store::pg {
 namespace {
@@ -46,30 +47,28 @@ class ReadOnlyBlock {
   bool open_ = true;
 };
 
-// One row of a page: the version, its rid and type, and where it sits in
-// the order (sort values for a keyset cursor, position in a snapshot).
+// One row of a page: its version's seq, its rid and type, and where it sits
+// in the order (sort values for a keyset cursor, position in a snapshot).
 struct PageEntry {
-  StoredVersion version;
+  VersionRef ref;
   PageRow row;
   std::vector<std::optional<std::string>> sort_values;
   std::int64_t position = 0;
 };
 
-// The columns every page query starts with: the version (row_mapping.hpp),
-// then res_type, res_id and rid of the resource row `r`.
-std::string version_select(const char* r) {
-  return std::string(
-             "SELECT v.seq, v.version, (extract(epoch FROM v.last_updated) * 1000000)::bigint, v.method, "
-             "v.body, v.patient, ") +
-         r + ".res_type, " + r + ".res_id, " + r + ".rid";
+// The columns every page query starts with: seq, res_type, res_id and rid of
+// the resource row `r`. The versions themselves come from the VersionCache or
+// one more statement (version_loader.hpp), not from a join.
+std::string page_select(const char* r) {
+  const std::string a(r);
+  return "SELECT " + a + ".seq, " + a + ".res_type, " + a + ".res_id, " + a + ".rid";
 }
-constexpr pqxx::row::size_type kExtra = 9;  // the index of the first column after version_select
+constexpr pqxx::row::size_type kExtra = 4;  // the index of the first column after page_select
 
 PageEntry to_entry(const pqxx::row& row) {
   PageEntry e;
-  e.row.type = row[6].as<std::string>();
-  e.version = to_version(row, e.row.type, row[7].as<std::string>());
-  e.row.rid = row[8].as<std::int64_t>();
+  e.ref = {row[0].as<std::int64_t>(), row[1].as<std::string>(), row[2].as<std::string>()};
+  e.row = {row[3].as<std::int64_t>(), e.ref.type};
   return e;
 }
 
@@ -104,9 +103,11 @@ bool stable_order(const search::Query& q) {
 // One search: its page, cursors, includes and total.
 class Search {
  public:
-  Search(pqxx::transaction_base& tx, StatementCache& statements, const search::Query& q)
+  Search(pqxx::transaction_base& tx, StatementCache& statements, VersionCache& versions,
+         const search::Query& q)
       : tx_(tx),
         statements_(statements),
+        versions_(versions),
         q_(q),
         key_types_(q.types.empty() && uses_parameters(q) ? stored_types(tx) : q.types),
         columns_(sort_columns(q, key_types_)),
@@ -126,11 +127,13 @@ class Search {
       keyset_page();
     }
     std::vector<PageRow> rows;
+    std::vector<VersionRef> refs;
     for (auto& e : page_) {
       rows.push_back(e.row);
-      result_.matches.push_back(std::move(e.version));
+      refs.push_back(std::move(e.ref));
     }
-    result_.included = find_includes(tx_, statements_, q_, rows);
+    result_.matches = load_versions(tx_, versions_, refs);
+    result_.included = find_includes(tx_, statements_, versions_, q_, rows);
   }
 
   void count_total() {
@@ -155,7 +158,7 @@ class Search {
   void keyset_page() {
     SqlBuilder b;
     std::string inner = "SELECT r.rid, r.res_type, r.res_id, r.seq";
-    std::string outer = version_select("m");
+    std::string outer = page_select("m");
     for (std::size_t i = 0; i < columns_.size(); ++i) {
       inner += ", " + columns_[i].expr + " AS s" + std::to_string(i);
       outer += ", m.s" + std::to_string(i) + "::text";
@@ -167,8 +170,7 @@ class Search {
                          q_.count + 1};
     }
     std::string sql = outer + " FROM (" + inner + " FROM resource r WHERE " +
-                      filter_sql(q_, key_types_, b, Drive::index, window ? &*window : nullptr) +
-                      ") m JOIN resource_version v ON v.seq = m.seq";
+                      filter_sql(q_, key_types_, b, Drive::index, window ? &*window : nullptr) + ") m";
     if (cursor_) sql += " WHERE " + keyset_sql(columns_, *cursor_, b);
     sql += " " + order_by_sql(columns_, backward) + " LIMIT " + std::to_string(q_.count + 1);
     for (const auto& row : exec(sql, b)) {
@@ -196,7 +198,7 @@ class Search {
   }
 
   // A first page in an order that may change: the ordered rids of (up to
-  // kMaxSnapshot + 1) matches, with the versions of the page's rows, in one
+  // kMaxSnapshot + 1) matches, with the seqs of the page's rows, in one
   // statement; the rest kept as a snapshot.
   void first_sorted_page(std::vector<std::int64_t>& snapshot, std::optional<Cursor>& tail) {
     SqlBuilder b;
@@ -209,13 +211,13 @@ class Search {
     const std::string order = order_by_sql(columns_, false);  // "ORDER BY m.s0 ..., m.rid ASC"
     const std::string window = order.substr(std::string_view("ORDER BY ").size());
     // o: the ordered matches numbered 1..n; the page's rows (n <= count) get
-    // their resource and version by outer joins, the others only their rid.
-    const std::string sql = version_select("pr") + sort_values + ", o.rid FROM (" + ordered +
+    // their resource row by an outer join, the others only their rid.
+    const std::string sql = page_select("pr") + sort_values + ", o.rid FROM (" + ordered +
                             ", row_number() OVER (ORDER BY " + window + ") AS n FROM (" + select +
                             " FROM resource r WHERE " + filter_sql(q_, key_types_, b) + ") m " + order +
                             " LIMIT " + std::to_string(kMaxSnapshot + 1) +
                             ") o LEFT JOIN resource pr ON o.n <= " + std::to_string(q_.count) +
-                            " AND pr.rid = o.rid LEFT JOIN resource_version v ON v.seq = pr.seq ORDER BY o.n";
+                            " AND pr.rid = o.rid ORDER BY o.n";
     const auto rows = exec(sql, b);
     const auto rid_column = kExtra + static_cast<pqxx::row::size_type>(columns_.size());
     const std::size_t n = rows.size();
@@ -245,10 +247,9 @@ class Search {
     const std::string id = b.param(std::to_string(cursor_->snapshot), "bigint");
     const std::string position = b.param(std::to_string(cursor_->position), "bigint");
     const std::string sql =
-        version_select("r") +
+        page_select("r") +
         ", s.pos FROM search_snapshot ss CROSS JOIN LATERAL unnest(ss.rids) WITH ORDINALITY "
-        "AS s(rid, pos) JOIN resource r ON r.rid = s.rid JOIN resource_version v ON v.seq = "
-        "r.seq WHERE ss.id = " +
+        "AS s(rid, pos) JOIN resource r ON r.rid = s.rid WHERE ss.id = " +
         id + " AND s.pos " + (backward ? "< " : "> ") + position + " AND " +
         filter_sql(q_, key_types_, b, Drive::rows) + " ORDER BY s.pos " + (backward ? "DESC" : "ASC") +
         " LIMIT " + std::to_string(q_.count + 1);
@@ -322,6 +323,7 @@ class Search {
 
   pqxx::transaction_base& tx_;
   StatementCache& statements_;
+  VersionCache& versions_;
   const search::Query& q_;
   const std::vector<std::string> key_types_;
   const std::vector<SortColumn> columns_;
@@ -334,7 +336,9 @@ class Search {
 
 // Whether the page is all the search reads: then it runs as one statement
 // outside any explicit transaction (a statement sees one snapshot), which
-// spares the BEGIN and COMMIT round trips of the common searches.
+// spares the BEGIN and COMMIT round trips of the common searches. The
+// versions of its rows, read after it when not cached, cannot have changed:
+// a seq names one immutable version.
 bool single_statement(const search::Query& q) {
   const bool total = q.total != search::TotalMode::none || q.summary == search::Summary::count;
   // A page of a snapshot reads the snapshot, then the page: two statements.
@@ -345,13 +349,13 @@ bool single_statement(const search::Query& q) {
 
 // One search on `conn`: in a transaction block when `block` (several
 // statements must see one snapshot), else as its single statement.
-SearchResult search_in(PooledConnection& conn, const search::Query& q, bool block,
+SearchResult search_in(PooledConnection& conn, VersionCache& versions, const search::Query& q, bool block,
                        std::vector<std::int64_t>& snapshot, std::optional<Cursor>& tail,
                        std::string& signature) {
   pqxx::nontransaction tx(conn);
   std::optional<ReadOnlyBlock> read_only;
   if (block) read_only.emplace(tx);
-  Search search(tx, conn.statements(), q);
+  Search search(tx, conn.statements(), versions, q);
   search.read_page(snapshot, tail);
   search.count_total();
   if (read_only) read_only->commit();
@@ -362,12 +366,12 @@ SearchResult search_in(PooledConnection& conn, const search::Query& q, bool bloc
 
 }  // namespace
 
-SearchResult run_search(PooledConnection& conn, const search::Query& q) {
+SearchResult run_search(PooledConnection& conn, VersionCache& versions, const search::Query& q) {
   conn.statements().trim(conn);  // outside any transaction
   std::vector<std::int64_t> snapshot;
   std::optional<Cursor> tail;
   std::string signature;
-  SearchResult result = search_in(conn, q, !single_statement(q), snapshot, tail, signature);
+  SearchResult result = search_in(conn, versions, q, !single_statement(q), snapshot, tail, signature);
   if (!snapshot.empty()) {
     const auto id = save_snapshot(conn, snapshot, tail);
     result.next_cursor =

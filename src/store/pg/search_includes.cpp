@@ -8,6 +8,7 @@
 #include "store/pg/row_mapping.hpp"
 #include "store/pg/search_sql.hpp"
 #include "store/pg/statements.hpp"
+#include "store/pg/version_loader.hpp"
 
 namespace carnet::store::pg {
 namespace {
@@ -30,28 +31,21 @@ std::string key_filter(const search::Include& inc, const std::string& x) {
   return " AND " + key_condition(x + ".key", *inc.param, types);
 }
 
-// A resource an include reached: where it is, and its current version.
+// A resource an include reached: where it is, and its current version's seq.
 struct Found {
   PageRow row;
-  StoredVersion version;
+  VersionRef ref;
 };
 
-// The include statements select the distinct resources reached (rid, seq,
-// type, id) in `d`, then their versions in the same statement: no second
-// round trip, and resource rows are read once.
-std::string with_versions(const std::string& distinct_rows) {
-  return "WITH d AS (" + distinct_rows +
-         ") SELECT v.seq, v.version, (extract(epoch FROM v.last_updated) * 1000000)::bigint, v.method, "
-         "v.body, v.patient, d.res_type, d.res_id, d.rid FROM d JOIN resource_version v ON v.seq = d.seq";
-}
-
+// Rows: rid, seq, res_type, res_id (the include statements select the
+// distinct resources reached; their versions are loaded once all rounds ran).
 std::vector<Found> found_rows(const pqxx::result& rows) {
   std::vector<Found> out;
   out.reserve(static_cast<std::size_t>(rows.size()));
   for (const auto& row : rows) {
     Found f;
-    f.row = {row[8].as<std::int64_t>(), row[6].as<std::string>()};
-    f.version = to_version(row, f.row.type, row[7].as<std::string>());
+    f.ref = {row[1].as<std::int64_t>(), row[2].as<std::string>(), row[3].as<std::string>()};
+    f.row = {row[0].as<std::int64_t>(), f.ref.type};
     out.push_back(std::move(f));
   }
   return out;
@@ -72,7 +66,7 @@ std::vector<Found> include_targets(pqxx::transaction_base& tx, StatementCache& s
   if (!inc.target_type.empty() && inc.target_type != "*")
     rows += " AND t.res_type = " + b.param(inc.target_type);
   rows += " ORDER BY t.rid LIMIT " + b.param(std::to_string(limit), "bigint");
-  return found_rows(statements.exec(tx, with_versions(rows), b.params()));
+  return found_rows(statements.exec(tx, rows, b.params()));
 }
 
 // _revinclude: the resources of inc.source_type whose reference points to one of `targets`.
@@ -90,17 +84,18 @@ std::vector<Found> include_referrers(pqxx::transaction_base& tx, StatementCache&
   if (!inc.source_type.empty() && inc.source_type != "*")
     rows += " AND s.res_type = " + b.param(inc.source_type);
   rows += " ORDER BY s.rid LIMIT " + b.param(std::to_string(limit), "bigint");
-  return found_rows(statements.exec(tx, with_versions(rows), b.params()));
+  return found_rows(statements.exec(tx, rows, b.params()));
 }
 
 }  // namespace
 
 std::vector<StoredVersion> find_includes(pqxx::transaction_base& tx, StatementCache& statements,
-                                         const search::Query& q, const std::vector<PageRow>& matches) {
+                                         VersionCache& versions, const search::Query& q,
+                                         const std::vector<PageRow>& matches) {
   if ((q.includes.empty() && q.revincludes.empty()) || matches.empty()) return {};
   std::set<std::int64_t> seen;
   for (const auto& m : matches) seen.insert(m.rid);
-  std::vector<std::pair<std::int64_t, StoredVersion>> included;  // by rid
+  std::vector<std::pair<std::int64_t, VersionRef>> included;  // by rid
   std::vector<PageRow> sources = matches;
   for (int round = 0; round < kMaxIncludeRounds && !sources.empty() && included.size() < kMaxIncluded;
        ++round) {
@@ -110,12 +105,12 @@ std::vector<StoredVersion> find_includes(pqxx::transaction_base& tx, StatementCa
         if (included.size() >= kMaxIncluded) return;
         if (seen.insert(f.row.rid).second) {
           added.push_back(f.row);
-          included.emplace_back(f.row.rid, std::move(f.version));
+          included.emplace_back(f.row.rid, std::move(f.ref));
         }
       }
     };
-    // Enough rows to fill kMaxIncluded even if some were seen already (their
-    // bodies are read for nothing: at most the page and earlier includes).
+    // Enough rows to fill kMaxIncluded even if some were seen already (at
+    // most the page and earlier includes).
     auto limit = [&] { return kMaxIncluded - included.size() + seen.size(); };
     // The first round starts from the matches with every include; later
     // rounds only follow the :iterate ones from what was just added.
@@ -128,10 +123,10 @@ std::vector<StoredVersion> find_includes(pqxx::transaction_base& tx, StatementCa
     sources = std::move(added);
   }
   std::sort(included.begin(), included.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-  std::vector<StoredVersion> out;
-  out.reserve(included.size());
-  for (auto& [rid, version] : included) out.push_back(std::move(version));
-  return out;
+  std::vector<VersionRef> refs;
+  refs.reserve(included.size());
+  for (auto& [rid, ref] : included) refs.push_back(std::move(ref));
+  return load_versions(tx, versions, refs);
 }
 
 }  // namespace carnet::store::pg

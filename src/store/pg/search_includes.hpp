@@ -9,6 +9,7 @@
 #include "carnet/search/query.hpp"
 #include "carnet/store/resource_store.hpp"
 #include "store/pg/statement_cache.hpp"
+#include "store/pg/version_cache.hpp"
 
 namespace carnet::store::pg {
 
@@ -27,8 +28,10 @@ inline constexpr std::size_t kMaxIncluded = 1000;
 /// `matches`, each once and none of them a match, in rid order. The first
 /// round applies every include to the matches; each further round applies the
 /// :iterate ones to the resources the previous round added, until nothing new
-/// is found, kMaxIncludeRounds or kMaxIncluded.
+/// is found, kMaxIncludeRounds or kMaxIncluded. The versions come from
+/// `versions` when kept there, else from one statement after the rounds.
 std::vector<StoredVersion> find_includes(pqxx::transaction_base& tx, StatementCache& statements,
-                                         const search::Query& q, const std::vector<PageRow>& matches);
+                                         VersionCache& versions, const search::Query& q,
+                                         const std::vector<PageRow>& matches);
 
 }  // namespace carnet::store::pg

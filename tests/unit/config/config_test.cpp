@@ -52,6 +52,7 @@ const std::set<std::string> kAllKeys = {
     "threads.workers",
     "database.url",
     "database.pool_size",
+    "database.version_cache_mb",
     "database.embedded.port",
     "database.embedded.bin_dir",
     "database.embedded.shared_buffers_mb",
@@ -95,6 +96,7 @@ void expect_defaults(const Config& c) {
   EXPECT_EQ(c.threads.workers, 0u);
   EXPECT_EQ(c.database.url, "");
   EXPECT_EQ(c.database.pool_size, 16u);
+  EXPECT_EQ(c.database.version_cache_mb, 256u);
   EXPECT_EQ(c.database.embedded.port, 54329);
   EXPECT_EQ(c.database.embedded.bin_dir, "");
   EXPECT_EQ(c.database.embedded.shared_buffers_mb, 0u);
@@ -167,6 +169,7 @@ workers = 12
 [database]
 url = "postgresql://carnet@db.internal/carnet"
 pool_size = 24
+version_cache_mb = 512
 
 [database.embedded]
 port = 55432
@@ -198,6 +201,7 @@ max_batch = 64
   EXPECT_EQ(c.threads.workers, 12u);
   EXPECT_EQ(c.database.url, "postgresql://carnet@db.internal/carnet");
   EXPECT_EQ(c.database.pool_size, 24u);
+  EXPECT_EQ(c.database.version_cache_mb, 512u);
   EXPECT_EQ(c.database.embedded.port, 55432);
   EXPECT_EQ(c.database.embedded.bin_dir, "/usr/lib/postgresql/15/bin");
   EXPECT_EQ(c.database.embedded.shared_buffers_mb, 2048u);

@@ -1,0 +1,116 @@
+// The in-memory cache of resource versions by seq that searches read through.
+#include "store/pg/version_cache.hpp"
+
+#include <gtest/gtest.h>
+
+#include <thread>
+#include <vector>
+
+namespace carnet::store::pg {
+namespace {
+
+StoredVersion version(std::int64_t seq, std::string body) {
+  StoredVersion v;
+  v.info.type = "Observation";
+  v.info.id = "o" + std::to_string(seq);
+  v.info.seq = seq;
+  v.info.version = 2;
+  v.method = "PUT";
+  v.body = std::move(body);
+  v.patient = "Patient/p1";
+  return v;
+}
+
+// seqs that fall in the same shard (the cache has 16, by seq modulo 16), so
+// that a test controls what one shard holds.
+constexpr std::int64_t kSameShard = 16;
+
+TEST(VersionCache, ReturnsWhatWasKeptAndNothingElse) {
+  VersionCache cache(1 << 20);
+  cache.put(version(7, R"({"resourceType":"Observation","id":"o7"})"));
+  const auto found = cache.find(7);
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(found->body, R"({"resourceType":"Observation","id":"o7"})");
+  EXPECT_EQ(found->info.type, "Observation");
+  EXPECT_EQ(found->info.id, "o7");
+  EXPECT_EQ(found->info.version, 2);
+  EXPECT_EQ(found->method, "PUT");
+  EXPECT_EQ(found->patient, "Patient/p1");
+  EXPECT_FALSE(cache.find(8).has_value());
+  EXPECT_EQ(cache.size(), 1u);
+}
+
+TEST(VersionCache, HistoryFlagIsNotKept) {
+  VersionCache cache(1 << 20);
+  auto v = version(3, "{}");
+  v.created = true;  // a history entry's flag: not part of the version
+  cache.put(v);
+  EXPECT_FALSE(cache.find(3)->created);
+}
+
+TEST(VersionCache, CapacityZeroKeepsNothing) {
+  VersionCache cache(0);
+  cache.put(version(1, "{}"));
+  EXPECT_FALSE(cache.find(1).has_value());
+  EXPECT_EQ(cache.size(), 0u);
+  EXPECT_EQ(cache.bytes(), 0u);
+}
+
+TEST(VersionCache, TheLeastRecentlyUsedGoesFirst) {
+  const auto a = version(0, std::string(100, 'a'));
+  const auto b = version(kSameShard, std::string(100, 'b'));
+  const auto c = version(2 * kSameShard, std::string(100, 'c'));
+  // Room for two of them per shard.
+  VersionCache cache(16 * (VersionCache::charge(a) + VersionCache::charge(b)));
+  cache.put(a);
+  cache.put(b);
+  ASSERT_TRUE(cache.find(0).has_value());  // a is now more recent than b
+  cache.put(c);
+  EXPECT_TRUE(cache.find(0).has_value());
+  EXPECT_FALSE(cache.find(kSameShard).has_value());
+  EXPECT_TRUE(cache.find(2 * kSameShard).has_value());
+  EXPECT_EQ(cache.size(), 2u);
+  EXPECT_EQ(cache.bytes(), VersionCache::charge(a) + VersionCache::charge(c));
+}
+
+TEST(VersionCache, ASeqKeepsItsFirstContent) {
+  VersionCache cache(1 << 20);
+  cache.put(version(5, "first"));
+  cache.put(version(5, "second"));
+  EXPECT_EQ(cache.find(5)->body, "first");
+  EXPECT_EQ(cache.size(), 1u);
+  EXPECT_EQ(cache.bytes(), VersionCache::charge(version(5, "first")));
+}
+
+TEST(VersionCache, AVersionLargerThanAShardIsNotKept) {
+  VersionCache cache(16 * 1024);  // 1 KiB per shard
+  cache.put(version(1, std::string(2048, 'x')));
+  EXPECT_FALSE(cache.find(1).has_value());
+  cache.put(version(2, std::string(100, 'x')));
+  EXPECT_TRUE(cache.find(2).has_value());
+}
+
+TEST(VersionCache, StaysWithinCapacityUnderConcurrentUse) {
+  const std::size_t capacity = 64 * 1024;
+  VersionCache cache(capacity);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&cache, t] {
+      for (std::int64_t i = 0; i < 5000; ++i) {
+        const std::int64_t seq = (i * 7 + t) % 3000;
+        if (auto found = cache.find(seq)) {
+          EXPECT_EQ(found->info.seq, seq);
+          EXPECT_EQ(found->body, std::string(static_cast<std::size_t>(seq % 200), 'z'));
+        } else {
+          cache.put(version(seq, std::string(static_cast<std::size_t>(seq % 200), 'z')));
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_LE(cache.bytes(), capacity);
+  EXPECT_GT(cache.size(), 0u);
+}
+
+}  // namespace
+}  // namespace carnet::store::pg
