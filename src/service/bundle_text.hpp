@@ -15,6 +15,8 @@ class BundleText {
   explicit BundleText(std::string type);
 
   void total(std::int64_t n) { total_ = n; }
+  /// Room for `bytes` of entry text, so that adding them does not reallocate.
+  void reserve_entries(std::size_t bytes) { entries_.reserve(bytes); }
   /// Adds a link (relation "self", "next", ...).
   void link(const std::string& relation, const std::string& url);
   /// Adds an entry. `full_url` may be empty (no fullUrl, e.g. an

@@ -124,6 +124,12 @@ Reply FhirService::search(const Request& r, Context& c) {
   }
   const bool subset = subsets(q.summary, q.elements);
   const std::string match = mode_tail("match"), include = mode_tail("include");
+  constexpr std::size_t kEntryOverhead = 128;  // fullUrl, search mode, punctuation
+  std::size_t text_bytes = 0;
+  for (const auto* list : {&result.matches, &result.included}) {
+    for (const auto& v : *list) text_bytes += v.body.size() + kEntryOverhead + r.base_url.size();
+  }
+  bundle.reserve_entries(text_bytes);
   for (const auto& v : result.matches) {
     const std::string url = r.base_url + "/" + v.info.type + "/" + v.info.id;
     bundle.entry(url, subset ? subset_resource(v.body, q.summary, q.elements, *model_) : v.body, match);
