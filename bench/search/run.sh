@@ -12,6 +12,7 @@
 #   BENCH_START      0     1: start BENCH_CARNET_BIN on a fresh data folder BENCH_DATA_DIR (mktemp)
 #                          with its embedded cluster on BENCH_PG_PORT (54339); stopped at the end
 #   BENCH_SKIP_LOAD  0     1: do not load (otherwise loading is skipped when the last resource exists)
+#   BENCH_DATA_DIR   ""    the running server's data folder (holding pg/): VACUUM (ANALYZE) after loading
 #   BENCH_COPIES     25    BENCH_LOAD_THREADS 8
 #   BENCH_SECONDS    30    BENCH_CONNECTIONS 32   BENCH_THREADS 2
 #   BENCH_ONLY       ""    e.g. "identifier obs_code": run only these scenarios
@@ -56,6 +57,17 @@ elif python3 "$here/load_synthea.py" --url "$fhir" --copies "$copies" --check >/
   echo "# already loaded (the last resource of copy $copies exists)"
 else
   python3 "$here/load_synthea.py" --url "$fhir" --copies "$copies" --threads "${BENCH_LOAD_THREADS:-8}"
+fi
+# After a bulk load, what autovacuum would do over the next hours: the
+# visibility map lets the per-row checks of a search be index-only scans (the
+# planner also prefers them only once it knows), and fresh statistics.
+# Measured: Observation?patient&code did ~1.4x more req/s after it.
+vacuum_dir=${BENCH_DATA_DIR:-${data_dir:-}}
+if [ -n "$vacuum_dir" ]; then
+  db_psql "$vacuum_dir" -c "VACUUM (ANALYZE)"
+  echo "# VACUUM (ANALYZE) done"
+else
+  echo "# not vacuumed (no BENCH_DATA_DIR): run VACUUM (ANALYZE) on the database after a first load"
 fi
 
 # ---- values
