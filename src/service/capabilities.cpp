@@ -2,11 +2,13 @@
 // (http://hl7.org/fhir/R4/capabilitystatement.html). Its search parameters come
 // from the search registry in use, so it changes when $reindex makes custom
 // SearchParameters usable: it is cached per (base URL, registry).
+#include <algorithm>
 #include <map>
 #include <set>
 
 #include "carnet/core/clock.hpp"
 #include "carnet/service/fhir_service.hpp"
+#include "service/audit_params.hpp"
 #include "service/reindex.hpp"
 
 namespace carnet::service {
@@ -71,7 +73,13 @@ Json resource_entry(const std::string& type, const search::Registry& registry,
   if (type == "AuditEvent") {
     // Written by the server only; readable and listable.
     r["interaction"] = interactions({"read", "search-type"});
-    r["searchParam"] = Json::array({search_param("_count", {}, "number", "Page size (newest first)")});
+    Json params = Json::array({search_param("_count", {}, "number", "Page size (newest first)")});
+    for (const search::SearchParameter* p : registry.for_type(type)) {
+      if (std::find(kAuditSearchParams.begin(), kAuditSearchParams.end(), p->code) !=
+          kAuditSearchParams.end())
+        params.push_back(search_param(p->code, p->url, search::to_string(p->type)));
+    }
+    r["searchParam"] = std::move(params);
     return r;
   }
   r["interaction"] = interactions(

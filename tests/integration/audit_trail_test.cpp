@@ -99,6 +99,83 @@ TEST(AuditTrail, PagingWalksWithoutRepeats) {
   EXPECT_GT(seen.size(), 50u);
 }
 
+// GET AuditEvent?patient=... — "who looked at my record": the trail answers
+// patient, entity, date, action, outcome, subtype and address, AND-ed, newest
+// first, with a total of the matches.
+TEST(AuditTrail, SearchByPatientEntityDateAndCodes) {
+  auto http = TestServer::shared().client();
+  const std::string p = "audit-search-" + std::to_string(audit_rows());  // unique in the shared database
+  const std::string obs = p + "-obs";
+  ASSERT_EQ(http.request("PUT", "/fhir/Patient/" + p, fhir_json_headers(),
+                         R"({"resourceType":"Patient","id":")" + p + R"("})")
+                .status,
+            201);
+  ASSERT_EQ(http.request("PUT", "/fhir/Observation/" + obs, fhir_json_headers(),
+                         R"({"resourceType":"Observation","id":")" + obs +
+                             R"(","status":"final","code":{"text":"t"},"subject":{"reference":"Patient/)" +
+                             p + R"("}})")
+                .status,
+            201);
+  ASSERT_EQ(http.request("GET", "/fhir/Observation/" + obs).status, 200);
+  ASSERT_EQ(http.request("GET", "/fhir/Observation/" + obs + "-missing").status, 404);
+
+  auto search = [&](const std::string& query, Headers headers = {}) {
+    auto r = http.request("GET", "/fhir/AuditEvent?" + query, headers);
+    EXPECT_EQ(r.status, 200) << query << ": " << r.body;
+    return core::parse_json(r.body);
+  };
+  auto actions = [](const Json& bundle) {
+    std::string out;  // one letter per match, newest first
+    for (const auto& e : bundle["entry"])
+      if (e["search"]["mode"] == "match") out += e["resource"]["action"].get<std::string>();
+    return out;
+  };
+
+  // The patient's accesses: the two creates and the read (the 404 read names no patient).
+  auto mine = search("patient=Patient/" + p);
+  EXPECT_EQ(mine["total"], 3);
+  EXPECT_EQ(actions(mine), "RCC");
+  EXPECT_EQ(mine["entry"][0]["resource"]["entity"][0]["what"]["reference"],
+            "Observation/" + obs + "/_history/1");
+  const std::string self = mine["link"][0]["url"];
+  EXPECT_NE(self.find("patient=Patient/" + p), std::string::npos) << self;
+  // That search was itself an access to the patient's data: the bare id finds it too.
+  EXPECT_EQ(actions(search("patient=" + p)), "RRCC");
+
+  EXPECT_EQ(actions(search("entity=Observation/" + obs)), "RC");
+  EXPECT_EQ(actions(search("entity=Patient/" + p + "&subtype=create")), "CC");
+  EXPECT_EQ(actions(search("patient=" + p + "&action=C")), "CC");
+  EXPECT_EQ(actions(search("patient=" + p + "&action=http://hl7.org/fhir/audit-event-action|C,U")), "CC");
+  EXPECT_EQ(actions(search("patient=" + p + "&action=http://example.org/other|C")), "");
+  EXPECT_EQ(actions(search("entity=Observation/" + obs + "-missing&outcome=4")), "R");
+  EXPECT_EQ(actions(search("entity=Observation/" + obs + "-missing&outcome=0")), "");
+  EXPECT_EQ(actions(search("entity=Observation/" + obs + "&date=ge2020-01-01&date=lt2999")), "RC");
+  EXPECT_EQ(actions(search("entity=Observation/" + obs + "&date=lt2020-01-01")), "");
+  EXPECT_EQ(actions(search("entity=Observation/" + obs + "&address=127.0")), "RC");
+  EXPECT_EQ(actions(search("entity=Observation/" + obs + "&address=10.")), "");
+  EXPECT_EQ(search("entity=Observation/" + obs + "&_count=1")["entry"].size(), 1u);
+
+  // A parameter the trail cannot answer: ignored and said (lenient), 400 (strict).
+  auto lenient = search("entity=Observation/" + obs + "&agent-name=someone");
+  EXPECT_EQ(actions(lenient), "RC");
+  const auto& last = lenient["entry"].back();
+  EXPECT_EQ(last["search"]["mode"], "outcome");
+  EXPECT_EQ(last["resource"]["issue"][0]["code"], "not-supported");
+  EXPECT_EQ(lenient["link"][0]["url"].get<std::string>().find("agent-name"), std::string::npos);
+  auto strict = http.request("GET", "/fhir/AuditEvent?agent-name=someone", {{"Prefer", "handling=strict"}});
+  EXPECT_EQ(strict.status, 400);
+  EXPECT_NE(strict.body.find("agent-name"), std::string::npos);
+  EXPECT_EQ(
+      http.request("GET", "/fhir/AuditEvent?patient:missing=true", {{"Prefer", "handling=strict"}}).status,
+      400);
+  // Malformed values: 400 naming the parameter.
+  auto bad_date = http.request("GET", "/fhir/AuditEvent?date=yesterday");
+  EXPECT_EQ(bad_date.status, 400);
+  EXPECT_NE(bad_date.body.find("date"), std::string::npos);
+  EXPECT_EQ(http.request("GET", "/fhir/AuditEvent?entity=" + obs).status, 400);  // no type
+  EXPECT_EQ(http.request("GET", "/fhir/AuditEvent?_sort=date").status, 400);
+}
+
 TEST(AuditTrail, RowsAreAppendOnly) {
   EXPECT_THROW(TestServer::shared().sql_scalar(
                    "WITH d AS (DELETE FROM audit_event RETURNING 1) SELECT count(*) FROM d"),

@@ -35,6 +35,30 @@ struct StoredVersion {
   bool created = false;  ///< history only: this version created the resource (first, or after a deletion)
 };
 
+/// One parameter of an AuditEvent search (http://hl7.org/fhir/R4/auditevent.html#search):
+/// an audit row matches when it matches one of the values (a comma list).
+struct AuditFilter {
+  enum class Field {
+    patient,  ///< "Patient/<id>": the row's patient, or the Patient read itself
+    entity,   ///< "Type/<id>": the resource accessed, or the row's patient
+    date,     ///< `dates` on the time recorded
+    action,   ///< C R U D E
+    outcome,  ///< 0 4 8 12
+    subtype,  ///< the FHIR interaction code (read, search-type, create...)
+    address,  ///< the client's network address starts with the value (case-insensitive)
+  };
+  Field field = Field::patient;
+  std::vector<std::string> values;       ///< every field but date
+  std::vector<search::DateQuery> dates;  ///< Field::date
+};
+
+/// An AuditEvent search: rows matching every filter, newest first.
+struct AuditQuery {
+  std::vector<AuditFilter> filters;
+  std::size_t count = 0;                   ///< page size (one more row is read)
+  std::optional<std::int64_t> before_seq;  ///< cursor: only older rows
+};
+
 /// Produces the text of the version being written, once its number and time
 /// are known (meta.versionId and meta.lastUpdated go inside it).
 using Renderer = std::function<std::string(int version, core::Instant last_updated)>;
@@ -144,10 +168,11 @@ class ResourceStore {
 
   /// Appends audit rows in one transaction (the grouped commit of audit::Trail).
   virtual void append_audit(std::span<const core::AccessRecord> records) = 0;
-  /// Audit rows newest first: at most `count` + 1, only seq < before_seq if given.
-  virtual std::vector<StoredAccess> list_audit(std::size_t count, std::optional<std::int64_t> before_seq) = 0;
-  /// Number of audit rows.
-  virtual std::int64_t count_audit() = 0;
+  /// Audit rows matching every filter of `q`, newest first: at most q.count
+  /// + 1, only seq < q.before_seq if given.
+  virtual std::vector<StoredAccess> list_audit(const AuditQuery& q) = 0;
+  /// Number of audit rows matching every filter of `q` (count and cursor ignored).
+  virtual std::int64_t count_audit(const AuditQuery& q) = 0;
   /// One audit row by seq.
   virtual std::optional<StoredAccess> read_audit(std::int64_t seq) = 0;
 };

@@ -4,6 +4,7 @@
 
 #include "carnet/core/group_commit.hpp"
 #include "carnet/store/pg_store.hpp"
+#include "store/pg/audit_sql.hpp"
 #include "store/pg/connection_pool.hpp"
 #include "store/pg/errors.hpp"
 #include "store/pg/index_writer.hpp"
@@ -182,22 +183,25 @@ class PgResourceStore final : public ResourceStore {
     });
   }
 
-  std::vector<StoredAccess> list_audit(std::size_t count, std::optional<std::int64_t> before_seq) override {
-    return with_connection(pool_, [&](pqxx::connection& c) {
-      Params p;
-      p.opt_integer(before_seq).integer(static_cast<long long>(count + 1));
-      CustomPlans plans(c);  // optional filter: $1 IS NULL OR seq < $1
+  std::vector<StoredAccess> list_audit(const AuditQuery& q) override {
+    return with_connection(pool_, [&](PooledConnection& c) {
+      SqlBuilder b;
+      std::string sql = audit_select_sql() + " WHERE " + audit_filter_sql(q, b);
+      if (q.before_seq) sql += " AND seq < " + b.param(std::to_string(*q.before_seq), "bigint");
+      sql += " ORDER BY seq DESC LIMIT " + std::to_string(q.count + 1);
       pqxx::nontransaction tx(c);
       std::vector<StoredAccess> out;
-      for (const auto& row : tx.exec_prepared("list_audit", p.dynamic())) out.push_back(to_access(row));
+      for (const auto& row : c.statements().exec(tx, sql, b.params())) out.push_back(to_access(row));
       return out;
     });
   }
 
-  std::int64_t count_audit() override {
-    return with_connection(pool_, [&](pqxx::connection& c) {
+  std::int64_t count_audit(const AuditQuery& q) override {
+    return with_connection(pool_, [&](PooledConnection& c) {
+      SqlBuilder b;
+      const std::string sql = "SELECT count(*) FROM audit_event WHERE " + audit_filter_sql(q, b);
       pqxx::nontransaction tx(c);
-      return tx.exec_prepared("count_audit")[0][0].as<std::int64_t>();
+      return c.statements().exec(tx, sql, b.params())[0][0].as<std::int64_t>();
     });
   }
 

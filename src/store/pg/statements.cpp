@@ -26,6 +26,10 @@ const std::string kAuditSelect =
 
 }  // namespace
 
+std::string audit_select_sql() {
+  return kAuditSelect;
+}
+
 void prepare_statements(pqxx::connection& c) {
   using std::string;
   // No request may hang on the database: a stuck statement or a lock held too
@@ -127,8 +131,6 @@ void prepare_statements(pqxx::connection& c) {
   c.prepare("history_system", history_select + "$1::text IS NULL AND $2::text IS NULL AND" + history_filter +
                                   "ORDER BY v.seq DESC LIMIT $7");
 
-  c.prepare("list_audit", kAuditSelect + "WHERE ($1::bigint IS NULL OR seq < $1) ORDER BY seq DESC LIMIT $2");
-  c.prepare("count_audit", "SELECT count(*) FROM audit_event");
   c.prepare("read_audit", kAuditSelect + "WHERE seq = $1");
 }
 

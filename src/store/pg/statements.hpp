@@ -16,6 +16,9 @@ namespace carnet::store::pg {
 /// CustomPlans) and prepares all statements on a new connection.
 void prepare_statements(pqxx::connection& conn);
 
+/// "SELECT <the columns to_access reads> FROM audit_event " (row_mapping.hpp).
+std::string audit_select_sql();
+
 /// Pooled sessions run prepared statements with their generic plan
 /// (plan_cache_mode = force_generic_plan): the search SQL fixes its own plan
 /// shape (search_sql.cpp) and the writes take arrays, so PostgreSQL's default

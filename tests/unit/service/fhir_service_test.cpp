@@ -151,6 +151,16 @@ TEST_F(ServiceTest, CapabilityStatementListsSearch) {
   EXPECT_NE(std::find(includes.begin(), includes.end(), "Observation:subject"), includes.end());
   auto revs = (*observation)["searchRevInclude"].get<std::vector<std::string>>();
   EXPECT_NE(std::find(revs.begin(), revs.end(), "DiagnosticReport:result"), revs.end());
+
+  // AuditEvent: the parameters the trail answers, no more.
+  const Json* audit = nullptr;
+  for (const auto& r : rest["resource"])
+    if (r["type"] == "AuditEvent") audit = &r;
+  ASSERT_NE(audit, nullptr);
+  std::set<std::string> audit_params;
+  for (const auto& p : (*audit)["searchParam"]) audit_params.insert(p["name"].get<std::string>());
+  EXPECT_EQ(audit_params, (std::set<std::string>{"_count", "patient", "entity", "date", "action", "outcome",
+                                                 "subtype", "address"}));
 }
 
 }  // namespace

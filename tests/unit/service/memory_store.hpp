@@ -153,10 +153,8 @@ class MemoryStore final : public store::ResourceStore {
     std::lock_guard lock(mutex_);
     audits_.insert(audits_.end(), records.begin(), records.end());
   }
-  std::vector<store::StoredAccess> list_audit(std::size_t, std::optional<std::int64_t>) override {
-    return {};
-  }
-  std::int64_t count_audit() override {
+  std::vector<store::StoredAccess> list_audit(const store::AuditQuery&) override { return {}; }
+  std::int64_t count_audit(const store::AuditQuery&) override {
     std::lock_guard lock(mutex_);
     return static_cast<std::int64_t>(audits_.size());
   }
