@@ -181,7 +181,34 @@ void load_patient_compartment(const std::filesystem::path& schemas_dir, ModelDat
   }
 }
 
+void load_compartments(const std::filesystem::path& schemas_dir, ModelData& impl) {
+  const auto dir = schemas_dir / "compartments";
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    const auto name = entry.path().filename().string();
+    if (!name.starts_with("CompartmentDefinition-") || entry.path().extension() != ".json") continue;
+    json definition;
+    try {
+      definition = json::parse(read_file(entry.path()));
+    } catch (const json::exception& e) {
+      throw std::runtime_error("malformed FHIR definitions file " + entry.path().string() + ": " + e.what());
+    }
+    auto& members = impl.compartments[definition.value("code", "")];
+    for (const auto& res : definition.value("resource", json::array())) {
+      std::vector<std::string> params;
+      for (const auto& param : res.value("param", json::array())) {
+        if (param.is_string()) params.push_back(param.get<std::string>());
+      }
+      if (!params.empty()) members[res.value("code", "")] = std::move(params);
+    }
+  }
+}
+
 }  // namespace detail
+
+const std::map<std::string, std::vector<std::string>>* Model::compartment(const std::string& type) const {
+  const auto it = impl_->data.compartments.find(type);
+  return it == impl_->data.compartments.end() ? nullptr : &it->second;
+}
 
 std::vector<std::string> Model::patient_compartment(const core::Json& resource) const {
   std::vector<std::string> out;

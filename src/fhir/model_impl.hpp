@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -65,6 +66,8 @@ struct ModelData {
   std::unordered_set<std::string_view> resource_type_set;                  // views into resource_types
   std::unordered_map<std::string, Node> nodes;                             // types, resources, backbones
   std::unordered_map<std::string, std::vector<SimplePath>> patient_paths;  // by resource type
+  /// Every CompartmentDefinition: compartment type → member type → parameter codes ("{def}" included).
+  std::map<std::string, std::map<std::string, std::vector<std::string>>> compartments;
 
   /// The node of a resource type or complex datatype, or nullptr.
   const Node* find_node(const std::string& name) const {
@@ -98,6 +101,8 @@ void link_nodes(ModelData& impl);
 
 /// Loads the patient compartment paths from the compartment and search parameter files.
 void load_patient_compartment(const std::filesystem::path& schemas_dir, ModelData& impl);
+/// Loads the members of every compartment (schemas/compartments/CompartmentDefinition-*.json).
+void load_compartments(const std::filesystem::path& schemas_dir, ModelData& impl);
 
 /// True when `s` is a valid FHIR id ([A-Za-z0-9\-\.]{1,64}).
 bool is_valid_id(std::string_view s) noexcept;

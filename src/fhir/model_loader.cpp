@@ -112,6 +112,7 @@ std::shared_ptr<const Model> Model::load(const std::filesystem::path& schemas_di
   detail::link_nodes(impl);
 
   detail::load_patient_compartment(schemas_dir, impl);
+  detail::load_compartments(schemas_dir, impl);
   return model;
 }
 

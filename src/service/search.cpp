@@ -3,6 +3,7 @@
 // The parser turns the parameters into a query tree, the store runs it, and the
 // answer is a searchset Bundle built around the stored texts (sent as stored,
 // unless _summary/_elements ask for less).
+#include <map>
 #include <set>
 #include <variant>
 
@@ -71,6 +72,33 @@ std::string audited_patient(const search::Query& q) {
   return ids.size() == 1 ? "Patient/" + *ids.begin() : std::string();
 }
 
+// The compartment `type/id` for query `q`: its member parameters on each
+// searched type (for `*`, q.types becomes the member types), and whether the
+// compartment's own resource is searched.
+search::CompartmentQuery compartment_query(const std::string& type, const std::string& id,
+                                           const std::map<std::string, std::vector<std::string>>& members,
+                                           const search::Registry& registry, search::Query& q) {
+  search::CompartmentQuery out{type, id, {}, false};
+  if (q.types.empty()) {
+    for (const auto& [member, codes] : members) q.types.push_back(member);
+  }
+  for (const auto& searched : q.types) {
+    const auto it = members.find(searched);
+    if (it == members.end()) continue;  // not a member: none of its resources is in the compartment
+    std::vector<const search::SearchParameter*> params;
+    for (const auto& code : it->second) {
+      if (code == "{def}") {
+        out.self = out.self || searched == type;
+      } else if (const auto* p = registry.find(searched, code);
+                 p != nullptr && p->type == search::ParamType::reference) {
+        params.push_back(p);
+      }
+    }
+    if (!params.empty()) out.members.emplace_back(searched, std::move(params));
+  }
+  return out;
+}
+
 }  // namespace
 
 Reply FhirService::search(const Request& r, Context& c) {
@@ -78,13 +106,20 @@ Reply FhirService::search(const Request& r, Context& c) {
   std::string type = in.type;  // "" for a system search
   std::string path = r.base_url;
   std::optional<std::string> patient;
+  const std::map<std::string, std::vector<std::string>>* members = nullptr;  // other compartments
   if (in.kind == Kind::search_compartment) {
-    // http://hl7.org/fhir/R4/compartmentdefinition.html: only the patient compartment is indexed.
-    if (in.type != "Patient") not_supported("Only the Patient compartment can be searched");
-    patient = in.id;
-    // Patient/[id]/* searches every type (a system search inside the compartment).
+    // http://hl7.org/fhir/R4/compartmentdefinition.html. The patient
+    // compartment has index rows of its own; the others are read from the
+    // reference rows of their member parameters.
+    if (in.type == "Patient") {
+      patient = in.id;
+    } else {
+      members = model_->compartment(in.type);
+      if (members == nullptr) not_supported(in.type + " is not a compartment (compartmentdefinition.html)");
+    }
+    // [compartment]/[id]/* searches every type (a system search inside the compartment).
     type = in.compartment_type == "*" ? std::string() : in.compartment_type;
-    path += "/Patient/" + in.id + "/" + in.compartment_type;
+    path += "/" + in.type + "/" + in.id + "/" + in.compartment_type;
     c.audit.entity_type = type;
     c.audit.entity_id.clear();
   } else if (!type.empty()) {
@@ -102,6 +137,7 @@ Reply FhirService::search(const Request& r, Context& c) {
   const auto registry = reindexer_->search_registry();
   search::Query q = search::parse_search(type, params, *registry, terminology_.get(), options);
   if (patient) q.compartment_patient = patient;
+  if (members != nullptr) q.compartment = compartment_query(in.type, in.id, *members, *registry, q);
   if (q.summary == search::Summary::count) {
     // Only the total (search.html#summary): no entries, no includes.
     q.count = 0;

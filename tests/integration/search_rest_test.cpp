@@ -145,6 +145,73 @@ TEST_F(SearchRest, CompartmentSearchFindsThePatientsObservations) {
       1);
 }
 
+// The other compartments (Encounter, Practitioner, RelatedPerson, Device):
+// their members' reference parameters point to the compartment's resource,
+// which is itself in it ({def}). Ids of this test's own.
+TEST_F(SearchRest, EncounterAndPractitionerCompartments) {
+  const std::string tag = random_letters(8);
+  const std::string pr = "pr-" + tag, pt = "pt-" + tag, enc = "enc-" + tag, other = "enc2-" + tag;
+  auto put = [&](const std::string& type, const std::string& id, Json body) {
+    body["resourceType"] = type;
+    body["id"] = id;
+    auto r = http.request("PUT", "/fhir/" + type + "/" + id, fhir_json_headers(), core::to_json_text(body));
+    ASSERT_EQ(r.status, 201) << r.body;
+  };
+  auto ref = [](const std::string& target) { return Json{{"reference", target}}; };
+  put("Practitioner", pr, Json::object());
+  put("Patient", pt, {{"generalPractitioner", Json::array({ref("Practitioner/" + pr)})}});
+  put("Encounter", enc,
+      {{"status", "finished"},
+       {"class", {{"code", "AMB"}}},
+       {"subject", ref("Patient/" + pt)},
+       {"participant", Json::array({{{"individual", ref("Practitioner/" + pr)}}})}});
+  put("Encounter", other,
+      {{"status", "finished"}, {"class", {{"code", "AMB"}}}, {"subject", ref("Patient/" + pt)}});
+  auto obs = [&](const std::string& id, const std::string& encounter, bool performed,
+                 const std::string& code) {
+    Json o = {{"status", "final"},
+              {"code", {{"coding", Json::array({{{"system", "http://loinc.org"}, {"code", code}}})}}},
+              {"subject", ref("Patient/" + pt)},
+              {"encounter", ref("Encounter/" + encounter)}};
+    if (performed) o["performer"] = Json::array({ref("Practitioner/" + pr)});
+    put("Observation", id, o);
+  };
+  obs("o1-" + tag, enc, true, "29463-7");
+  obs("o2-" + tag, enc, false, "8302-2");
+  obs("o3-" + tag, other, false, "29463-7");
+
+  using Set = std::set<std::string>;
+  EXPECT_EQ(id_set(get("/fhir/Encounter/" + enc + "/Observation")), (Set{"o1-" + tag, "o2-" + tag}));
+  EXPECT_EQ(ids(get("/fhir/Encounter/" + enc + "/Observation?code=http://loinc.org%7C8302-2")),
+            std::vector<std::string>{"o2-" + tag});
+  EXPECT_EQ(id_set(get("/fhir/Encounter/" + enc + "/*")), (Set{enc, "o1-" + tag, "o2-" + tag}));
+  EXPECT_EQ(id_set(get("/fhir/Encounter/" + other + "/*")), (Set{other, "o3-" + tag}));
+  EXPECT_EQ(id_set(get("/fhir/Encounter/" + enc + "/Encounter")), Set{enc});
+
+  EXPECT_EQ(id_set(get("/fhir/Practitioner/" + pr + "/Observation")), Set{"o1-" + tag});
+  EXPECT_EQ(id_set(get("/fhir/Practitioner/" + pr + "/Patient")), Set{pt});
+  EXPECT_EQ(id_set(get("/fhir/Practitioner/" + pr + "/*")), (Set{pr, pt, enc, "o1-" + tag}));
+  EXPECT_EQ(id_set(get("/fhir/Practitioner/" + pr + "/*?_type=Encounter,Observation")),
+            (Set{enc, "o1-" + tag}));
+  // A type that is no member of the compartment has nothing in it.
+  EXPECT_TRUE(ids(get("/fhir/Encounter/" + enc + "/Practitioner")).empty());
+  EXPECT_TRUE(ids(get("/fhir/Practitioner/nobody-" + tag + "/*")).empty());
+
+  // Paging inside a compartment walks every member once.
+  std::set<std::string> seen;
+  std::string next = "/fhir/Practitioner/" + pr + "/*?_count=1";
+  for (int page = 0; page < 10 && !next.empty(); ++page) {
+    auto b = get(next);
+    for (const auto& id : ids(b)) EXPECT_TRUE(seen.insert(id).second) << id;
+    next = link(b, "next");
+  }
+  EXPECT_EQ(seen, (Set{pr, pt, enc, "o1-" + tag}));
+
+  auto not_a_compartment = http.request("GET", "/fhir/Observation/o1-" + tag + "/Condition");
+  EXPECT_EQ(not_a_compartment.status, 400);
+  EXPECT_NE(not_a_compartment.body.find("not a compartment"), std::string::npos);
+}
+
 TEST_F(SearchRest, StrictRefusesUnknownParametersLenientIgnoresAndSaysSo) {
   std::string target = "/fhir/Patient?family=" + family_ + "&no-such-parameter=1";
   auto strict = http.request("GET", target, {{"Prefer", "handling=strict"}});

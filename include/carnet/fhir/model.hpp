@@ -6,6 +6,7 @@
 /// (CompartmentDefinition-patient + the SearchParameters it names).
 
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -49,6 +50,13 @@ class Model {
   /// its own compartment. Only the compartment's reference parameters whose
   /// expressions are simple paths (with `.where(resolve() is Patient)` filters) are followed.
   std::vector<std::string> patient_compartment(const core::Json& resource) const;
+
+  /// The members of compartment `type` (the code of a CompartmentDefinition:
+  /// Patient, Encounter, RelatedPerson, Practitioner, Device): each member
+  /// resource type → the codes of its search parameters that put a resource in
+  /// the compartment, "{def}" meaning the compartment's own resource. Types
+  /// without parameters are not members. Null when `type` is no compartment.
+  const std::map<std::string, std::vector<std::string>>* compartment(const std::string& type) const;
 
   /// What _summary needs to know of one top-level element of resource type
   /// `type`, named by its JSON property (`name`, `valueQuantity`, `_birthDate`

@@ -169,6 +169,18 @@ struct Include {
 enum class TotalMode { none, estimate, accurate };
 enum class Summary { none, yes, text, data, count };  ///< absent/false, true, text, data, count
 
+/// A compartment search other than the Patient's (`Encounter/[id]/[type]`,
+/// `Practitioner/[id]/*`; http://hl7.org/fhir/R4/compartmentdefinition.html):
+/// the resources whose reference parameters `members` point to `type/id`, and
+/// the compartment's own resource when `self`.
+struct CompartmentQuery {
+  std::string type;  ///< Encounter, Practitioner, RelatedPerson, Device
+  std::string id;
+  /// Per searched resource type: its parameters that put it in the compartment.
+  std::vector<std::pair<std::string, std::vector<const SearchParameter*>>> members;
+  bool self = false;  ///< the resource `type/id` itself is searched and in it ({def})
+};
+
 /// A parsed search.
 struct Query {
   /// Types searched: one for a type or compartment search, the _type list
@@ -176,6 +188,8 @@ struct Query {
   std::vector<std::string> types;
   /// Compartment search `Patient/[id]/[type]`: the patient id.
   std::optional<std::string> compartment_patient;
+  /// Any other compartment search.
+  std::optional<CompartmentQuery> compartment;
   std::vector<Criterion> criteria;  ///< AND-ed
   std::vector<SortKey> sort;        ///< empty: the store's stable default order
   std::vector<Include> includes;

@@ -332,6 +332,30 @@ std::string as_check(std::string sql) {
   return sql;
 }
 
+// The rids of the resources in compartment `c` (a reference of one of its
+// member parameters to c.type/c.id, or the compartment's own resource), as a
+// subquery yielding column `rid`.
+std::string compartment_rows(const search::CompartmentQuery& c, SqlBuilder& b) {
+  std::vector<std::string> keys;
+  for (const auto& [member, params] : c.members) {
+    for (const auto* p : params) keys.push_back(key_condition("cr.key", *p, {member}));
+  }
+  // Nothing of the searched types can be in it (and no parameter may be
+  // added that the SQL does not use).
+  if (keys.empty() && !c.self) return "SELECT NULL::bigint AS rid WHERE false";
+  const std::string id = b.param(c.id), type = b.param(c.type);
+  std::vector<std::string> sources;
+  if (!keys.empty()) {
+    sources.push_back("SELECT cr.rid FROM idx_reference cr WHERE cr.target_id = " + id +
+                      " AND cr.target_type = " + type + " AND (" + join(keys, " OR ") + ")");
+  }
+  if (c.self) {
+    sources.push_back("SELECT cs.rid FROM resource cs WHERE cs.res_type = " + type +
+                      " AND cs.res_id = " + id);
+  }
+  return join(sources, " UNION ALL ");
+}
+
 // The types whose keys criterion `c` uses in a search of `key_types`.
 std::vector<std::string> key_types_of(const Criterion& c, const std::vector<std::string>& key_types) {
   return c.resource_type.empty() ? key_types : std::vector<std::string>{c.resource_type};
@@ -357,8 +381,9 @@ std::string filter_sql(const search::Query& q, const std::vector<std::string>& k
   // resource rows are read for matches only. With nothing that drives, the
   // planner decides.
   constexpr std::size_t kCompartment = static_cast<std::size_t>(-1);
-  std::size_t driver = q.compartment_patient ? kCompartment : q.criteria.size();
-  int best = q.compartment_patient ? 1 : kNeverDrives;
+  const bool in_compartment = q.compartment_patient || q.compartment;
+  std::size_t driver = in_compartment ? kCompartment : q.criteria.size();
+  int best = in_compartment ? 1 : kNeverDrives;
   for (std::size_t i = 0; i < q.criteria.size(); ++i) {
     if (const int rank = driver_rank(q.criteria[i]); rank < best) {
       best = rank;
@@ -378,7 +403,10 @@ std::string filter_sql(const search::Query& q, const std::vector<std::string>& k
     // The driver's index rows, with the rid-only checks on them.
     std::string source;
     std::string row_alias;
-    if (driver == kCompartment) {
+    if (driver == kCompartment && q.compartment) {
+      row_alias = "cm";
+      source = "SELECT cm.rid FROM (" + compartment_rows(*q.compartment, b) + ") cm WHERE true";
+    } else if (driver == kCompartment) {
       row_alias = "pc";
       source =
           "SELECT pc.rid FROM idx_compartment pc WHERE pc.patient_id = " + b.param(*q.compartment_patient);
@@ -417,11 +445,12 @@ std::string filter_sql(const search::Query& q, const std::vector<std::string>& k
   }
 
   if (q.compartment_patient) {
-    std::string in_compartment =
+    std::string patient_rows =
         "EXISTS (SELECT 1 FROM idx_compartment pc WHERE pc.rid = r.rid AND pc.patient_id = " +
         b.param(*q.compartment_patient) + ")";
-    parts.push_back(plan_is_ours ? as_check(std::move(in_compartment)) : std::move(in_compartment));
+    parts.push_back(plan_is_ours ? as_check(std::move(patient_rows)) : std::move(patient_rows));
   }
+  if (q.compartment) parts.push_back("r.rid IN (" + compartment_rows(*q.compartment, b) + ")");
   for (std::size_t i = 0; i < q.criteria.size(); ++i) {
     std::string sql = condition(q.criteria[i], "r");
     const bool check = plan_is_ours && i != driver;

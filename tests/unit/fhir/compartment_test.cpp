@@ -75,5 +75,20 @@ TEST(FhirCompartment, NestedPathsAndWhereFilters) {
             Refs{"Patient/x"});
 }
 
+TEST(FhirCompartment, EveryCompartmentDefinitionIsLoaded) {
+  using Codes = std::vector<std::string>;
+  const auto* encounter = model().compartment("Encounter");
+  ASSERT_NE(encounter, nullptr);
+  EXPECT_EQ(encounter->at("Observation"), Codes{"encounter"});
+  EXPECT_EQ(encounter->at("Encounter"), Codes{"{def}"});
+  EXPECT_FALSE(encounter->contains("Patient"));  // listed without parameters: not a member
+  const auto* practitioner = model().compartment("Practitioner");
+  ASSERT_NE(practitioner, nullptr);
+  EXPECT_EQ(practitioner->at("Patient"), Codes{"general-practitioner"});
+  EXPECT_EQ(practitioner->at("Encounter"), (Codes{"practitioner", "participant"}));
+  for (const char* type : {"Patient", "RelatedPerson", "Device"}) EXPECT_NE(model().compartment(type), nullptr);
+  EXPECT_EQ(model().compartment("Observation"), nullptr);
+}
+
 }  // namespace
 }  // namespace carnet::fhir
