@@ -86,7 +86,8 @@ TEST(FhirCompartment, EveryCompartmentDefinitionIsLoaded) {
   ASSERT_NE(practitioner, nullptr);
   EXPECT_EQ(practitioner->at("Patient"), Codes{"general-practitioner"});
   EXPECT_EQ(practitioner->at("Encounter"), (Codes{"practitioner", "participant"}));
-  for (const char* type : {"Patient", "RelatedPerson", "Device"}) EXPECT_NE(model().compartment(type), nullptr);
+  for (const char* type : {"Patient", "RelatedPerson", "Device"})
+    EXPECT_NE(model().compartment(type), nullptr);
   EXPECT_EQ(model().compartment("Observation"), nullptr);
 }
 
