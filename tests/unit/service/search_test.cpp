@@ -135,7 +135,29 @@ TEST_F(SearchService, CompartmentSearchIsAuditedForItsPatient) {
   EXPECT_EQ(link(all, "self"), "http://test/fhir/Patient/s1/*");
   EXPECT_TRUE(store.queries().back().types.empty());
 
-  EXPECT_EQ(status_of(Kind::search_compartment, "Encounter", "e1", "", std::vector<Param>{}), 400);
+  // Other compartments: the members' parameters go to the store; no patient is audited.
+  compartment_type = "Observation";
+  search(Kind::search_compartment, "Encounter", {}, "e1");
+  const search::Query q = store.queries().back();  // queries() returns a copy
+  ASSERT_TRUE(q.compartment.has_value());
+  EXPECT_FALSE(q.compartment_patient.has_value());
+  EXPECT_EQ(q.compartment->type, "Encounter");
+  EXPECT_EQ(q.compartment->id, "e1");
+  ASSERT_EQ(q.compartment->members.size(), 1u);
+  EXPECT_EQ(q.compartment->members[0].first, "Observation");
+  ASSERT_EQ(q.compartment->members[0].second.size(), 1u);
+  EXPECT_EQ(q.compartment->members[0].second[0]->code, "encounter");
+  EXPECT_FALSE(q.compartment->self);
+  EXPECT_EQ(last_context.audit.patient, "");
+
+  compartment_type = "*";
+  search(Kind::search_compartment, "Encounter", {}, "e1");
+  const search::Query all_types = store.queries().back();
+  EXPECT_TRUE(all_types.compartment->self);  // {def}: the Encounter itself
+  EXPECT_NE(std::find(all_types.types.begin(), all_types.types.end(), "Encounter"), all_types.types.end());
+  EXPECT_NE(std::find(all_types.types.begin(), all_types.types.end(), "Observation"), all_types.types.end());
+
+  EXPECT_EQ(status_of(Kind::search_compartment, "Observation", "o1", "", std::vector<Param>{}), 400);
   EXPECT_EQ(last_error_code, "not-supported");
 }
 
