@@ -5,11 +5,13 @@
 #include <gtest/gtest.h>
 
 #include <deque>
+#include <pqxx/pqxx>
 #include <random>
 #include <set>
 
 #include "carnet/core/error.hpp"
 #include "carnet/store/pg_store.hpp"
+#include "store/pg/patient_key.hpp"
 #include "support/test_server.hpp"
 
 namespace carnet::testing {
@@ -415,6 +417,89 @@ TEST_F(SearchStore, TextContentListAndCompartment) {
   auto q = query(t);
   q.compartment_patient = "pat-" + suffix_;
   EXPECT_EQ(ids(db().search(q).matches), Ids{"a"});
+}
+
+// Searches scoped to one patient read codes through the token rows' patient
+// key (store/pg/patient_key.hpp): the results must be those of the plain
+// criteria, whatever the key says — several patients (key 0), a row left at
+// 0 (written before migration 0006), another patient whose key collides.
+TEST_F(SearchStore, PatientScopedCodeSearches) {
+  const auto t = type("Obs");
+  const auto* code_param = param(t, "code", ParamType::token);
+  const auto* subject = param(t, "subject", ParamType::reference, {"Patient", "Group"});
+  const auto* performer = param(t, "performer", ParamType::reference, {"Patient", "Practitioner"});
+  const std::string pa = "pa-" + suffix_, pb = "pb-" + suffix_, pc = "pc-" + suffix_;
+  const std::string loinc = "http://loinc.org";
+  auto obs = [&](const std::string& id, const std::string& c, std::vector<std::string> subjects,
+                 std::vector<std::string> performers, std::vector<std::string> compartment,
+                 bool update = false) {
+    search::IndexEntries e;
+    e.tokens.push_back({code_param->key, {loinc, c, "", "", ""}});
+    for (const auto& p : subjects)
+      e.references.push_back({subject->key, {"Patient", p, std::nullopt, "", "", "", ""}});
+    for (const auto& p : performers)
+      e.references.push_back({performer->key, {"Patient", p, std::nullopt, "", "", "", ""}});
+    e.compartment_patients = std::move(compartment);
+    return update ? put(t, id, e) : create(t, id, e);
+  };
+  obs("a", "8302-2", {pa}, {}, {pa});
+  obs("b", "8302-2", {pb}, {}, {pb});
+  obs("both", "8302-2", {pa}, {pb}, {pa, pb});  // two patients: key 0
+  obs("comp", "8302-2", {}, {}, {pa});          // in A's compartment only
+  obs("other", "29463-7", {pa}, {}, {pa});
+  obs("old", "8302-2", {pa}, {}, {pa});
+  obs("collide", "8302-2", {pc}, {}, {pc});
+
+  pqxx::connection conn(TestServer::shared().database_url());
+  pqxx::nontransaction sql(conn);
+  auto key_of = [&](std::int64_t rid) {
+    return sql.exec_params1("SELECT DISTINCT pat FROM idx_token WHERE rid = $1", rid)[0].as<std::int32_t>();
+  };
+  // The key written is the C++ hash, which is also the migration's SQL one.
+  const auto rid_a = sql.exec_params1("SELECT rid FROM resource WHERE res_type = $1 AND res_id = 'a'", t)[0]
+                         .as<std::int64_t>();
+  EXPECT_EQ(key_of(rid_a), store::pg::patient_key(pa));
+  EXPECT_EQ(sql.exec_params1("SELECT ('x' || left(md5($1), 8))::bit(32)::int", pa)[0].as<std::int32_t>(),
+            store::pg::patient_key(pa));
+  const auto rid_both =
+      sql.exec_params1("SELECT rid FROM resource WHERE res_type = $1 AND res_id = 'both'", t)[0]
+          .as<std::int64_t>();
+  EXPECT_EQ(key_of(rid_both), 0);
+  sql.exec_params(
+      "UPDATE idx_token SET pat = 0 WHERE rid = (SELECT rid FROM resource WHERE res_type = $1 AND "
+      "res_id = 'old')",
+      t);
+  sql.exec_params(
+      "UPDATE idx_token SET pat = $2 WHERE rid = (SELECT rid FROM resource WHERE res_type = $1 AND "
+      "res_id = 'collide')",
+      t, store::pg::patient_key(pa));
+
+  auto scoped = [&](const search::SearchParameter* by, const std::string& patient, const std::string& c) {
+    auto q = query(t);
+    q.criteria.push_back(
+        value(by, {search::ReferenceQuery{"Patient", patient, std::nullopt, "", "", {}, ""}}));
+    q.criteria.push_back(value(code_param, {code(loinc, c)}));
+    return ids(db().search(q).matches);
+  };
+  // "collide" (patient C, with A's key) is a candidate of A's search, checked out.
+  EXPECT_EQ(scoped(subject, pa, "8302-2"), (Ids{"a", "both", "old"}));
+  EXPECT_EQ(scoped(subject, pb, "8302-2"), Ids{"b"});
+  EXPECT_EQ(scoped(performer, pb, "8302-2"), Ids{"both"});
+  EXPECT_EQ(scoped(subject, pa, "29463-7"), Ids{"other"});
+  auto in_compartment = [&](const std::string& patient) {
+    auto q = query(t);
+    q.compartment_patient = patient;
+    q.criteria.push_back(value(code_param, {code(std::nullopt, "8302-2")}));
+    return ids(db().search(q).matches);
+  };
+  EXPECT_EQ(in_compartment(pa), (Ids{"a", "both", "comp", "old"}));
+  EXPECT_EQ(in_compartment(pb), (Ids{"b", "both"}));
+
+  // A new subject moves the resource to the other patient's key.
+  obs("a", "8302-2", {pb}, {}, {pb}, true);
+  EXPECT_EQ(key_of(rid_a), store::pg::patient_key(pb));
+  EXPECT_EQ(scoped(subject, pa, "8302-2"), (Ids{"both", "old"}));
+  EXPECT_EQ(scoped(subject, pb, "8302-2"), (Ids{"a", "b"}));
 }
 
 TEST_F(SearchStore, ChainAndHas) {

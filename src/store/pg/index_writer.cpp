@@ -4,6 +4,8 @@
 #include <string_view>
 #include <variant>
 
+#include "store/pg/patient_key.hpp"
+
 namespace carnet::store::pg {
 namespace {
 
@@ -58,7 +60,8 @@ const std::vector<Table>& tables() {
                   {"code", "text"},
                   {"text", "text"},
                   {"type_system", "text"},
-                  {"type_code", "text"}}});
+                  {"type_code", "text"},
+                  {"pat", "integer"}}});
     t.push_back({"idx_reference",
                  {rid,
                   key,
@@ -179,6 +182,7 @@ void IndexRows::remove(std::int64_t rid) {
 }
 
 void IndexRows::add(std::int64_t rid, const search::IndexEntries& e) {
+  const std::int32_t pat = patient_key(e);
   for (const auto& s : e.strings) {
     RowWriter(tables_[kString], rid).key(s.key).text(s.value.normalized).text(s.value.exact);
   }
@@ -190,7 +194,8 @@ void IndexRows::add(std::int64_t rid, const search::IndexEntries& e) {
         .text(v.code)
         .opt(v.text)
         .opt(v.type_system)
-        .opt(v.type_code);
+        .opt(v.type_code)
+        .key(pat);
   }
   for (const auto& r : e.references) {
     const auto& v = r.value;
