@@ -778,6 +778,18 @@ TEST_F(SortedSearch, ExpiredWalksAreGone) {
   } catch (const core::Error& e) {
     EXPECT_EQ(e.status(), 410);
   }
+  // Older than 2 hours but not deleted yet (expired rows go once a minute).
+  q.cursor.reset();
+  q.cursor = db().search(q).next_cursor;
+  ASSERT_TRUE(q.cursor);
+  EXPECT_EQ(ids(db().search(q).matches).size(), 2U);  // the walk goes on
+  TestServer::shared().sql_exec("UPDATE search_snapshot SET created = now() - interval '2 hours 1 minute'");
+  try {
+    db().search(q);
+    ADD_FAILURE() << "a walk older than 2 hours went on";
+  } catch (const core::Error& e) {
+    EXPECT_EQ(e.status(), 410);
+  }
 }
 
 TEST_F(SearchStore, PagingNeverSkipsNorRepeatsWhileWritten) {

@@ -47,9 +47,9 @@ std::vector<SortColumn> sort_columns(const search::Query& q, const std::vector<s
     // parser hands over their SearchParameter (they have no index entries).
     const std::string& code = key.param != nullptr ? key.param->code : key.code;
     if (code == "_id") {
-      out.push_back({"r.res_id", "text", key.descending});
+      out.push_back({"r.res_id", "text", key.descending, true});
     } else if (code == "_lastUpdated") {
-      out.push_back({"r.last_updated", "timestamptz", key.descending});
+      out.push_back({"r.last_updated", "timestamptz", key.descending, true});
     } else if (key.param != nullptr) {
       out.push_back(param_column(key, key_types));
     } else {

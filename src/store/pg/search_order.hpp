@@ -18,6 +18,8 @@ struct SortColumn {
   std::string expr;  ///< SQL on `r` (a correlated subquery for a search parameter)
   std::string type;  ///< SQL type of the value (cursor values are cast back to it)
   bool descending = false;
+  /// Reads the resource row's columns (_id, _lastUpdated), not only `r.rid`.
+  bool needs_resource_row = false;
 };
 
 /// The query's _sort keys, with the index keys of `key_types` (see

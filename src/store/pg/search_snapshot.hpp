@@ -22,18 +22,23 @@ namespace carnet::store::pg {
 /// the last one (with the keyset's limits).
 inline constexpr std::size_t kMaxSnapshot = 10000;
 
+/// How long a walk can go on after its first page (SQL interval).
+inline constexpr const char* kSnapshotLifetime = "interval '2 hours'";
+
 /// What a stored snapshot holds besides its rids.
 struct SnapshotInfo {
   std::int64_t size = 0;       ///< number of rids (positions 1..size)
   std::optional<Cursor> tail;  ///< truncated: the keyset position of its last rid
 };
 
-/// Stores a snapshot (and deletes those older than 2 hours) in its own
-/// statement, outside the search's read-only transaction. Returns its id.
+/// Stores a snapshot in its own statement, outside the search's read-only
+/// transaction (once a minute the same statement deletes the expired ones).
+/// Returns its id.
 std::int64_t save_snapshot(pqxx::connection& conn, const std::vector<std::int64_t>& rids,
                            const std::optional<Cursor>& tail);
 
-/// The snapshot `id`, or nullopt when it expired (or never existed).
+/// The snapshot `id`, or nullopt when it expired (older than
+/// kSnapshotLifetime, deleted or not) or never existed.
 std::optional<SnapshotInfo> load_snapshot(pqxx::transaction_base& tx, std::int64_t id);
 
 }  // namespace carnet::store::pg

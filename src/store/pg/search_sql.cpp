@@ -403,6 +403,114 @@ bool code_criterion(const Criterion& c) {
 
 }  // namespace
 
+namespace {
+
+constexpr std::size_t kCompartment = static_cast<std::size_t>(-1);
+
+// Which condition drives a search: a criterion (its index), the compartment
+// (kCompartment) or none (criteria.size()).
+struct Plan {
+  std::size_t driver = 0;
+  int best = kNeverDrives;
+  std::optional<std::string> scope;  ///< the patient whose key narrows a driving code criterion
+};
+
+// Searches run as prepared statements with generic plans, which cannot know
+// that patient=X finds 200 rows and code=Y 20,000: the planner would guess.
+// So the plan is ours: the best-ranked condition drives, the others are
+// per-row checks.
+Plan plan_of(const search::Query& q, const std::vector<std::string>& key_types, Drive drive) {
+  const bool in_compartment = q.compartment_patient || q.compartment;
+  Plan p{in_compartment ? kCompartment : q.criteria.size(), in_compartment ? 1 : kNeverDrives, std::nullopt};
+  for (std::size_t i = 0; i < q.criteria.size(); ++i) {
+    if (const int rank = driver_rank(q.criteria[i]); rank < p.best) {
+      p.best = rank;
+      p.driver = i;
+    }
+  }
+  // Scoped to one patient, codes are read from the entries of that patient's
+  // key (and key 0) rather than by testing every resource of the patient:
+  // a handful of rows instead of hundreds. The patient criterion (or the
+  // compartment) is then checked on each.
+  if (p.best >= 1 && !q.compartment) {
+    if (auto patient = patient_scope(q, key_types)) {
+      for (std::size_t i = 0; i < q.criteria.size(); ++i) {
+        if (code_criterion(q.criteria[i])) {
+          p.driver = i;
+          p.scope = std::move(patient);
+          break;
+        }
+      }
+    }
+  }
+  if (drive == Drive::rows) p.driver = q.criteria.size();  // rows come from elsewhere: everything is a check
+  return p;
+}
+
+bool index_driven(const search::Query& q, const Plan& p) {
+  return p.driver == kCompartment ||
+         (p.driver < q.criteria.size() && q.criteria[p.driver].kind == Criterion::Kind::value);
+}
+
+// The driver's index rows that pass the rid-only checks: a query selecting
+// `<alias>.rid` (duplicates possible), and whether every criterion was
+// checked there.
+struct DrivenRows {
+  std::string sql, alias;
+  bool all_checked_here = true;
+};
+
+DrivenRows driven_rows(const search::Query& q, const std::vector<std::string>& key_types, const Plan& p,
+                       SqlBuilder& b) {
+  DrivenRows out;
+  if (p.driver == kCompartment && q.compartment) {
+    out.alias = "cm";
+    out.sql = "SELECT cm.rid FROM (" + compartment_rows(*q.compartment, b) + ") cm WHERE true";
+  } else if (p.driver == kCompartment) {
+    out.alias = "pc";
+    out.sql =
+        "SELECT pc.rid FROM idx_compartment pc WHERE pc.patient_id = " + b.param(*q.compartment_patient);
+  } else {
+    const auto& c = q.criteria[p.driver];
+    const auto m = value_match(c, key_types_of(c, key_types), b);
+    out.alias = m.alias;
+    out.sql = "SELECT " + m.alias + ".rid FROM " + m.table + " " + m.alias + " WHERE " + m.where;
+    if (p.scope) {
+      out.sql += " AND " + m.alias + ".pat IN (" + b.param(std::to_string(patient_key(*p.scope)), "integer") +
+                 ", 0)";
+    }
+    if (q.compartment_patient) {
+      out.sql += " AND " + as_check("EXISTS (SELECT 1 FROM idx_compartment pc WHERE pc.rid = " + m.alias +
+                                    ".rid AND pc.patient_id = " + b.param(*q.compartment_patient) + ")");
+    }
+  }
+  for (std::size_t i = 0; i < q.criteria.size(); ++i) {
+    if (i == p.driver) continue;
+    const Criterion& c = q.criteria[i];
+    if (rid_only(c)) {
+      out.sql += " AND " + as_check(criterion_sql(c, key_types_of(c, key_types), out.alias, b));
+    } else {
+      out.all_checked_here = false;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::optional<std::string> index_rids_sql(const search::Query& q, const std::vector<std::string>& key_types,
+                                          SqlBuilder& b) {
+  const Plan p = plan_of(q, key_types, Drive::index);
+  // Index rows exist only for live resources of the keys' types (not so the
+  // compartment's: every type).
+  if (!index_driven(q, p) || p.driver == kCompartment) return std::nullopt;
+  for (std::size_t i = 0; i < q.criteria.size(); ++i) {
+    if (i != p.driver && !rid_only(q.criteria[i])) return std::nullopt;
+  }
+  auto rows = driven_rows(q, key_types, p, b);
+  return "SELECT DISTINCT" + rows.sql.substr(6);
+}
+
 std::string filter_sql(const search::Query& q, const std::vector<std::string>& key_types, SqlBuilder& b,
                        Drive drive, const RidWindow* window) {
   std::vector<std::string> parts;
@@ -413,87 +521,24 @@ std::string filter_sql(const search::Query& q, const std::vector<std::string>& k
   }
   parts.push_back("NOT r.deleted");
 
-  // Searches run as prepared statements with generic plans, which cannot
-  // know that patient=X finds 200 rows and code=Y 20,000: the planner would
-  // guess. So the plan is ours: the best-ranked condition drives, the others
-  // are per-row checks. A driving compartment or value criterion becomes
-  // "r.rid IN (its index rows that pass the rid-only checks)", so that
-  // resource rows are read for matches only. With nothing that drives, the
-  // planner decides.
-  constexpr std::size_t kCompartment = static_cast<std::size_t>(-1);
-  const bool in_compartment = q.compartment_patient || q.compartment;
-  std::size_t driver = in_compartment ? kCompartment : q.criteria.size();
-  int best = in_compartment ? 1 : kNeverDrives;
-  for (std::size_t i = 0; i < q.criteria.size(); ++i) {
-    if (const int rank = driver_rank(q.criteria[i]); rank < best) {
-      best = rank;
-      driver = i;
-    }
-  }
-  // Scoped to one patient, codes are read from the entries of that patient's
-  // key (and key 0) rather than by testing every resource of the patient:
-  // a handful of rows instead of hundreds. The patient criterion (or the
-  // compartment) is then checked on each.
-  std::optional<std::string> scope;
-  if (best >= 1 && !q.compartment) {
-    if (auto patient = patient_scope(q, key_types)) {
-      for (std::size_t i = 0; i < q.criteria.size(); ++i) {
-        if (code_criterion(q.criteria[i])) {
-          driver = i;
-          scope = std::move(patient);
-          break;
-        }
-      }
-    }
-  }
-  if (drive == Drive::rows) driver = q.criteria.size();  // rows come from elsewhere: everything is a check
-  const bool plan_is_ours = drive == Drive::rows || best < kNeverDrives;
-  const bool index_driver = drive == Drive::index &&
-                            (driver == kCompartment || (driver < q.criteria.size() &&
-                                                        q.criteria[driver].kind == Criterion::Kind::value));
+  // A driving compartment or value criterion becomes "r.rid IN (its index
+  // rows that pass the rid-only checks)", so that resource rows are read for
+  // matches only. With nothing that drives, the planner decides.
+  const Plan plan = plan_of(q, key_types, drive);
+  const std::size_t driver = plan.driver;
+  const bool plan_is_ours = drive == Drive::rows || plan.best < kNeverDrives;
   auto condition = [&](const Criterion& c, std::string_view alias) {
     return criterion_sql(c, key_types_of(c, key_types), alias, b);
   };
 
-  if (index_driver) {
-    // The driver's index rows, with the rid-only checks on them.
-    std::string source;
-    std::string row_alias;
-    if (driver == kCompartment && q.compartment) {
-      row_alias = "cm";
-      source = "SELECT cm.rid FROM (" + compartment_rows(*q.compartment, b) + ") cm WHERE true";
-    } else if (driver == kCompartment) {
-      row_alias = "pc";
-      source =
-          "SELECT pc.rid FROM idx_compartment pc WHERE pc.patient_id = " + b.param(*q.compartment_patient);
-    } else {
-      const auto& c = q.criteria[driver];
-      const auto m = value_match(c, key_types_of(c, key_types), b);
-      row_alias = m.alias;
-      source = "SELECT " + m.alias + ".rid FROM " + m.table + " " + m.alias + " WHERE " + m.where;
-      if (scope) {
-        source += " AND " + m.alias + ".pat IN (" + b.param(std::to_string(patient_key(*scope)), "integer") +
-                  ", 0)";
-      }
-      if (q.compartment_patient) {
-        source += " AND " + as_check("EXISTS (SELECT 1 FROM idx_compartment pc WHERE pc.rid = " + m.alias +
-                                     ".rid AND pc.patient_id = " + b.param(*q.compartment_patient) + ")");
-      }
-    }
-    bool all_checked_here = true;
-    for (std::size_t i = 0; i < q.criteria.size(); ++i) {
-      if (i == driver) continue;
-      if (rid_only(q.criteria[i])) {
-        source += " AND " + as_check(condition(q.criteria[i], row_alias));
-      } else {
-        all_checked_here = false;
-      }
-    }
-    if (window != nullptr && all_checked_here && driver != kCompartment) {
+  if (drive == Drive::index && index_driven(q, plan)) {
+    auto rows = driven_rows(q, key_types, plan, b);
+    std::string source = std::move(rows.sql);
+    if (window != nullptr && rows.all_checked_here && driver != kCompartment) {
       // Index rows exist only for live resources of the keys' types (not so
       // the compartment's: every type), so these rids all match: the page is
       // the first `limit` of them.
-      const std::string rid = row_alias + ".rid";
+      const std::string rid = rows.alias + ".rid";
       if (window->after) {
         source += " AND " + rid + (window->backward ? " < " : " > ") +
                   b.param(std::to_string(*window->after), "bigint");
