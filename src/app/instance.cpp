@@ -38,7 +38,8 @@ Instance::Instance(const config::Config& config, std::shared_ptr<const fhir::Mod
   spdlog::info("database schema up to date ({} migrations applied now)", applied.size());
 
   p.model = model ? std::move(model) : fhir::Model::load(config.server.schemas_dir);
-  p.store = store::make_pg_store(p.url, config.database.pool_size, config.database.version_cache_mb << 20);
+  p.store = store::make_pg_store(p.url, config::effective_pool_size(config.database),
+                                 config.database.version_cache_mb << 20);
   auto* store = p.store.get();
   p.trail = std::make_unique<audit::Trail>(
       [store](std::span<const core::AccessRecord> records) { store->append_audit(records); },

@@ -4,6 +4,7 @@
 
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -11,6 +12,7 @@
 #include <sstream>
 #include <string>
 #include <system_error>
+#include <thread>
 
 #include "carnet/config/config.hpp"
 #include "config/table_reader.hpp"
@@ -68,7 +70,7 @@ void read_threads(detail::TableReader& r, ThreadsConfig& c) {
 
 void read_database(detail::TableReader& r, DatabaseConfig& c, const std::string& origin) {
   r.read("url", c.url);
-  r.read_integer("pool_size", c.pool_size, 1, kMaxPoolSize);
+  r.read_integer("pool_size", c.pool_size, 0, kMaxPoolSize);
   r.read_integer("version_cache_mb", c.version_cache_mb, 0, kMaxVersionCacheMb);
   detail::TableReader embedded(r.table("embedded"), r.path("embedded"), origin);
   // PostgreSQL needs a real port: 0 is not "ephemeral" for the embedded cluster.
@@ -137,6 +139,15 @@ Config load_file(const std::filesystem::path& path) {
   text << in.rdbuf();
   if (in.bad()) throw ConfigError(origin + ": cannot read: " + std::strerror(errno));
   return load_string(text.str(), origin);
+}
+
+std::size_t pool_size_for_cores(unsigned cores) {
+  return std::clamp<std::size_t>(2 * std::size_t{cores}, 4, kMaxPoolSize);
+}
+
+std::size_t effective_pool_size(const DatabaseConfig& database) {
+  if (database.pool_size != 0) return database.pool_size;
+  return pool_size_for_cores(std::thread::hardware_concurrency());  // 0 when unknown: 4
 }
 
 }  // namespace carnet::config

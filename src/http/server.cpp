@@ -26,11 +26,11 @@ constexpr auto kForceCloseWait = std::chrono::seconds(2);
 
 unsigned worker_count(const config::Config& config) {
   if (config.threads.workers != 0) return config.threads.workers;
-  // config.hpp: 0 = max(64, 4 × database.pool_size). Workers block not only
+  // config.hpp: 0 = max(64, 4 × the pool size). Workers block not only
   // on pooled connections but also while their audit record waits for the
   // next grouped commit (audit::Trail), which holds no connection: enough of
   // them must be waiting for a commit to carry a large batch.
-  return static_cast<unsigned>(std::max<std::size_t>(64, 4 * config.database.pool_size));
+  return static_cast<unsigned>(std::max<std::size_t>(64, 4 * config::effective_pool_size(config.database)));
 }
 
 }  // namespace

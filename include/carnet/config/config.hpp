@@ -40,7 +40,7 @@ struct LimitsConfig {
 struct ThreadsConfig {
   unsigned io = 1;  ///< Asio I/O threads (sockets, TLS, parsing)
   unsigned workers =
-      0;  ///< threads for blocking work (database, audit commits); 0 = max(64, 4 × database.pool_size)
+      0;  ///< threads for blocking work (database, audit commits); 0 = max(64, 4 × effective_pool_size)
 };
 
 /// The private PostgreSQL cluster used when `database.url` is empty.
@@ -54,8 +54,9 @@ struct EmbeddedDatabaseConfig {
 
 /// Database.
 struct DatabaseConfig {
-  std::string url;             ///< libpq URL of an external PostgreSQL; empty = embedded
-  std::size_t pool_size = 16;  ///< pooled connections
+  std::string url;  ///< libpq URL of an external PostgreSQL; empty = embedded
+  /// Pooled connections; 0 = pool_size_for_cores() of this machine.
+  std::size_t pool_size = 0;
   /// Memory for the resource versions searches read, kept between requests
   /// (store/pg/version_cache.hpp); 0 = none.
   std::size_t version_cache_mb = 256;
@@ -88,6 +89,15 @@ struct Config {
   DatabaseConfig database;
   AuditConfig audit;
 };
+
+/// The pool size used when `database.pool_size` is 0: twice the machine's
+/// cores, at least 4. More connections than that only make PostgreSQL's
+/// backends compete for the cores (measured in docs/benchmarks.md: on 2
+/// cores, searches cost a third less CPU with 4 connections than with 16).
+std::size_t pool_size_for_cores(unsigned cores);
+
+/// `database.pool_size`, or pool_size_for_cores(this machine's cores) when 0.
+std::size_t effective_pool_size(const DatabaseConfig& database);
 
 /// Loads and validates a TOML file. Relative paths in it stay relative: they
 /// are resolved against the working directory of the process (scripts/ run the

@@ -11,6 +11,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <thread>
 
 namespace carnet::config {
 namespace {
@@ -95,7 +96,7 @@ void expect_defaults(const Config& c) {
   EXPECT_EQ(c.threads.io, 1u);
   EXPECT_EQ(c.threads.workers, 0u);
   EXPECT_EQ(c.database.url, "");
-  EXPECT_EQ(c.database.pool_size, 16u);
+  EXPECT_EQ(c.database.pool_size, 0u);
   EXPECT_EQ(c.database.version_cache_mb, 256u);
   EXPECT_EQ(c.database.embedded.port, 54329);
   EXPECT_EQ(c.database.embedded.bin_dir, "");
@@ -208,6 +209,17 @@ max_batch = 64
   EXPECT_EQ(c.audit.max_batch, 64u);
 }
 
+TEST(ConfigLoad, PoolSizeZeroFollowsTheCores) {
+  EXPECT_EQ(config::pool_size_for_cores(0), 4u);  // unknown
+  EXPECT_EQ(config::pool_size_for_cores(2), 4u);
+  EXPECT_EQ(config::pool_size_for_cores(8), 16u);
+  EXPECT_EQ(config::pool_size_for_cores(1000), 256u);
+  config::DatabaseConfig d;
+  EXPECT_EQ(config::effective_pool_size(d), config::pool_size_for_cores(std::thread::hardware_concurrency()));
+  d.pool_size = 3;
+  EXPECT_EQ(config::effective_pool_size(d), 3u);
+}
+
 TEST(ConfigLoad, AbsentKeysKeepDefaultsNextToSetOnes) {
   const Config c = load("[limits]\nmax_json_depth = 8\n[https]\nport = 0\n");
   EXPECT_EQ(c.limits.max_json_depth, 8u);
@@ -295,9 +307,10 @@ const BadCase kBadCases[] = {
     {"HugeIdleTimeout", "[limits]\nidle_timeout_seconds = 86401\n",
      "carnet.toml: limits.idle_timeout_seconds: must be between 1 and 86400"},
     {"ShallowJson", "[limits]\nmax_json_depth = 7\n", "carnet.toml: limits.max_json_depth: must be >= 8"},
-    {"ZeroPool", "[database]\npool_size = 0\n", "carnet.toml: database.pool_size: must be between 1 and 256"},
+    {"NegativePool", "[database]\npool_size = -1\n",
+     "carnet.toml: database.pool_size: must be between 0 and 256"},
     {"HugePool", "[database]\npool_size = 257\n",
-     "carnet.toml: database.pool_size: must be between 1 and 256"},
+     "carnet.toml: database.pool_size: must be between 0 and 256"},
     {"ZeroIoThreads", "[threads]\nio = 0\n", "carnet.toml: threads.io: must be between 1 and 256"},
     {"NegativeWorkers", "[threads]\nworkers = -1\n",
      "carnet.toml: threads.workers: must be between 0 and 1024"},
