@@ -48,7 +48,9 @@ bool read_int(std::string_view s, std::size_t pos, std::size_t len, int& out) {
 
 std::optional<InstantRange> parse_fhir_date_range(std::string_view s) {
   int y = 0, mo = 1, d = 1, h = 0, mi = 0, sec = 0;
-  if (!read_int(s, 0, 4, y)) return std::nullopt;
+  // Year 0000 does not exist in FHIR (datatypes.html#date: the year regex
+  // starts at 0001).
+  if (!read_int(s, 0, 4, y) || y == 0) return std::nullopt;
   if (s.size() == 4) {
     auto start = sys_days{year{y} / January / 1};
     return InstantRange{start, sys_days{year{y + 1} / January / 1}};

@@ -65,6 +65,9 @@ Error precondition_failed(std::string d) {
 Error too_large(std::string d) {
   return make(413, "too-costly", std::move(d));
 }
+Error too_costly(std::string d) {
+  return make(400, "too-costly", std::move(d));
+}
 Error unsupported_media_type(std::string d) {
   return make(415, "not-supported", std::move(d));
 }

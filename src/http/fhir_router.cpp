@@ -4,6 +4,7 @@
 
 #include "carnet/core/error.hpp"
 #include "carnet/core/id.hpp"
+#include "carnet/core/utf8.hpp"
 
 namespace carnet::http {
 
@@ -36,6 +37,10 @@ std::string decode(std::string_view s, bool plus_is_space) {
       out.push_back(c);
     }
   }
+  // Every text Carnet stores, searches or echoes in an OperationOutcome is
+  // UTF-8 (RFC 3986 §2.5 percent-encodes UTF-8 octets): other bytes are the
+  // client's mistake, and PostgreSQL would refuse them later.
+  if (!core::is_valid_utf8(out)) throw core::invalid("The URL is not valid UTF-8 once percent-decoded");
   return out;
 }
 

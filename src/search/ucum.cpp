@@ -8,6 +8,7 @@
 // Arithmetic is exact decimal (extract_decimal.hpp); only a division by a unit
 // factor that is not a power of ten (/min, /h...) is cut at 20 significant digits.
 
+#include <cstdlib>
 #include <map>
 #include <string>
 #include <vector>
@@ -118,8 +119,9 @@ bool add_term(std::string_view term, int sign, Reduced& r) {
   while (end > 0 && term[end - 1] >= '0' && term[end - 1] <= '9') --end;
   if (end < term.size() && end > 0 && term[end - 1] != ']') {
     std::size_t digits_start = end;
+    if (term.size() - digits_start > 1) return false;  // exponents are -4..4: "m99999999999" is no unit
     if (end > 1 && (term[end - 1] == '-' || term[end - 1] == '+')) --end;
-    exponent = std::stoi(std::string(term.substr(digits_start)));
+    exponent = term[digits_start] - '0';
     if (term[end] == '-') exponent = -exponent;
     if (exponent == 0 || exponent > 4 || exponent < -4) return false;
     term = term.substr(0, end);
@@ -210,6 +212,11 @@ std::optional<CanonicalQuantity> ucum_canonical(std::string_view value, std::str
   auto reduced = reduce(ucum_code);
   if (!reduced || reduced->terms == 0) return std::nullopt;
   if (reduced->denominator.digits.size() > 17) return std::nullopt;  // divide() takes a 64-bit divisor
+  // A factor beyond 10^±100 ("10*999.10*999...") is no real unit, and its
+  // canonical value would overflow PostgreSQL's numeric: not convertible.
+  for (const Decimal* d : {&reduced->numerator, &reduced->denominator}) {
+    if (static_cast<std::size_t>(std::abs(d->scale)) + d->digits.size() > 100) return std::nullopt;
+  }
   Decimal result = detail::multiply(*amount, reduced->numerator);
   if (reduced->denominator.digits != "1" || reduced->denominator.scale != 0)
     result = detail::divide(result, reduced->denominator);

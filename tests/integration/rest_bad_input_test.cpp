@@ -31,6 +31,23 @@ std::string deep_json(int depth) {
   return s + "}";
 }
 
+/// 65 criteria: one more than a search may take.
+const char* many_criteria_target() {
+  static const std::string target = [] {
+    std::string t = "/fhir/Patient?name=a";
+    for (int i = 1; i < 65; ++i) t += "&name=a";
+    return t;
+  }();
+  return target.c_str();
+}
+
+/// 21,000 codes in one parameter: more values than a search statement may carry.
+std::string many_values_body() {
+  std::string body = "code=c0";
+  for (int i = 1; i < 21000; ++i) body += ",c" + std::to_string(i);
+  return body;
+}
+
 class RestBadInput : public ::testing::TestWithParam<BadCase> {};
 
 TEST_P(RestBadInput, AnswersOutcomeAndStoresNothing) {
@@ -91,7 +108,23 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"WriteAuditEvent", "POST", "/fhir/AuditEvent", kJson, R"({"resourceType":"AuditEvent"})", 405,
                 "not-supported"},
         BadCase{"BadPercent", "GET", "/fhir/Patient/a%zz", "", "", 400, "invalid"},
-        BadCase{"OutsideBase", "GET", "/elsewhere", "", "", 404, "not-found"}),
+        BadCase{"OutsideBase", "GET", "/elsewhere", "", "", 404, "not-found"},
+        // Found by fuzzing (500 or 503 before): bytes that are not UTF-8 once
+        // decoded, year 0000, more criteria or values than a search may take.
+        BadCase{"NotUtf8InPath", "GET", "/fhir/x%FF", "", "", 400, "invalid"},
+        BadCase{"NotUtf8InInclude", "GET", "/fhir/Patient?_include=x%FF:y", "", "", 400, "invalid"},
+        BadCase{"SurrogateInValue", "GET", "/fhir/Patient?name=%ED%A0%80", "", "", 400, "invalid"},
+        BadCase{"BeyondUnicodeInValue", "GET", "/fhir/Patient?family=%F4%90%80%80", "", "", 400, "invalid"},
+        BadCase{"NotUtf8InFormBody", "POST", "/fhir/Patient/_search", "application/x-www-form-urlencoded",
+                "name=%C0%AF", 400, "invalid"},
+        BadCase{"YearZero", "GET", "/fhir/Patient?birthdate=0000", "", "", 400, "invalid"},
+        BadCase{"YearZeroLastUpdated", "GET", "/fhir/Observation?_lastUpdated=0000-01", "", "", 400,
+                "invalid"},
+        BadCase{"HistorySinceYearZero", "GET", "/fhir/Patient/bad-a/_history?_since=0000", "", "", 400,
+                "invalid"},
+        BadCase{"TooManyCriteria", "GET", many_criteria_target(), "", "", 400, "too-costly"},
+        BadCase{"TooManyValues", "POST", "/fhir/Observation/_search", "application/x-www-form-urlencoded",
+                many_values_body(), 400, "too-costly"}),
     [](const ::testing::TestParamInfo<BadCase>& case_info) { return std::string(case_info.param.name); });
 
 // Bad headers, and a body over the transport's limit.
@@ -112,6 +145,50 @@ TEST(RestBadInputHeaders, BodyOverTheLimitIs413) {
   EXPECT_EQ(r.status, 413);
   EXPECT_EQ(core::parse_json(r.body)["issue"][0]["code"], "too-costly");
   EXPECT_EQ(TestServer::shared().client().request("GET", "/fhir/Basic/bad-big").status, 404);
+}
+
+// Values at the edges of what PostgreSQL can hold are searched, not refused:
+// found by fuzzing, they answered 500 before.
+TEST(RestSearchEdges, DatesBeforeYearOneAndAbsurdUnitsSearchNormally) {
+  auto http = TestServer::shared().client();
+  for (const char* target :
+       {"/fhir/Patient?birthdate=0001-01-01T00:00:00%2B14:00", "/fhir/Patient?birthdate=ap0100",
+        "/fhir/Patient?birthdate=lt0001-01-01", "/fhir/Observation?date=ap0150-06",
+        "/fhir/_history?_since=0001-01-01T00:00:00%2B14:00",
+        "/fhir/Observation?value-quantity=5%7Chttp://unitsofmeasure.org%7Cm99999999999"}) {
+    auto r = http.request("GET", target);
+    EXPECT_EQ(r.status, 200) << target << " " << r.body;
+    EXPECT_NE(r.body.find("\"resourceType\":\"Bundle\""), std::string::npos) << target;
+  }
+  auto h = fhir_json_headers();
+  auto w = http.request(
+      "PUT", "/fhir/Observation/edge-unit", h,
+      R"({"resourceType":"Observation","id":"edge-unit","status":"final","code":{"text":"x"},)"
+      R"("valueQuantity":{"value":5,"system":"http://unitsofmeasure.org","code":"m99999999999"}})");
+  EXPECT_TRUE(w.status == 200 || w.status == 201) << w.body;
+  auto found = http.request(
+      "GET", "/fhir/Observation?_id=edge-unit&value-quantity=5%7Chttp://unitsofmeasure.org%7Cm99999999999");
+  EXPECT_EQ(found.status, 200);
+  EXPECT_NE(found.body.find("\"id\":\"edge-unit\""), std::string::npos) << found.body;  // matched as written
+}
+
+// A request whose target carries bytes that are not UTF-8 is refused and
+// audited (with U+FFFD in their place): one such row used to fail the whole
+// grouped audit commit, and with it the requests of other clients (503).
+TEST(RestSearchEdges, RawBytesThatAreNotUtf8AreRefusedAndAudited) {
+  auto& server = TestServer::shared();
+  auto http = server.client();
+  const long long before = server.sql_scalar("SELECT count(*) FROM audit_event");
+  auto r = http.request("GET",
+                        "/fhir/Patient?name=bad\xFF\xFE"
+                        "byte");
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_NE(r.body.find("not valid UTF-8"), std::string::npos) << r.body;
+  EXPECT_GT(server.sql_scalar("SELECT count(*) FROM audit_event"), before);
+  EXPECT_EQ(server.sql_scalar("SELECT count(*) FROM audit_event WHERE http_status = 400 AND query = "
+                              "'name=bad' || U&'\\FFFD\\FFFD' || 'byte'"),
+            1);
+  EXPECT_EQ(http.request("GET", "/fhir/metadata").status, 200);  // the trail still works
 }
 
 }  // namespace

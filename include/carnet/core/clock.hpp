@@ -27,7 +27,8 @@ std::string to_http_date(Instant t);
 
 /// Parses a FHIR instant/dateTime/date ("2026", "2026-11", "2026-11-29",
 /// "2026-11-29T19:03:33(.fff)(Z|+hh:mm)") into the half-open range it denotes:
-/// [start, end). A dateTime without zone is taken as UTC. nullopt when malformed.
+/// [start, end). A dateTime without zone is taken as UTC. nullopt when malformed
+/// (year 0000 included: FHIR years start at 0001).
 struct InstantRange {
   Instant start;
   Instant end;

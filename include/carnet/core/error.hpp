@@ -61,6 +61,7 @@ Error conflict(std::string diagnostics, std::string log_message = {});          
 Error gone(std::string diagnostics);                                            ///< 410 deleted
 Error precondition_failed(std::string diagnostics);                             ///< 412 conflict
 Error too_large(std::string diagnostics);                                       ///< 413 too-costly
+Error too_costly(std::string diagnostics);                                      ///< 400 too-costly
 Error unsupported_media_type(std::string diagnostics);                          ///< 415 not-supported
 Error unprocessable(std::string diagnostics, std::string expression = {});      ///< 422 processing
 Error internal(std::string log_message);                                   ///< 500 exception (generic text)

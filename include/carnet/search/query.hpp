@@ -220,7 +220,8 @@ class Terminology;
 /// compartment search pass the searched type and set Query::compartment_patient
 /// afterwards). Throws core::Error 400 naming the parameter for a malformed
 /// value (bad date, prefix, reference, number, modifier not valid for the type)
-/// and, when strict, for an unknown or unsupported parameter. `terminology`
+/// and, when strict, for an unknown or unsupported parameter; core::too_costly
+/// (400 too-costly) beyond 64 criteria. `terminology`
 /// (may be null) resolves :in/:not-in/:above/:below on tokens.
 Query parse_search(std::string_view type, const std::vector<std::pair<std::string, std::string>>& params,
                    const Registry& registry, const Terminology* terminology, const ParseOptions& options);

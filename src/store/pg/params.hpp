@@ -16,8 +16,14 @@ namespace carnet::store::pg {
 /// An instant as timestamptz input text: the open ends core::kMinInstant and
 /// core::kMaxInstant are "-infinity" and "infinity".
 inline std::string instant_text(core::Instant t) {
-  if (t == core::kMinInstant) return "-infinity";
-  if (t == core::kMaxInstant) return "infinity";
+  // FHIR years are 0001-9999 (and to_fhir_instant writes four digits): an
+  // instant outside, as 0001-01-01T00:00+14:00 in UTC or the window of
+  // `ap0100`, is open-ended for every stored value.
+  using namespace std::chrono;
+  static constexpr core::Instant kFirst{sys_days{year{1} / January / 1}};
+  static constexpr core::Instant kAfterLast{sys_days{year{10000} / January / 1}};
+  if (t < kFirst) return "-infinity";
+  if (t >= kAfterLast) return "infinity";
   return core::to_fhir_instant(t);
 }
 

@@ -148,6 +148,12 @@ std::string list_criterion(const Criterion& c, std::string_view alias, SqlBuilde
 }  // namespace
 
 std::string SqlBuilder::param(std::string_view value, std::string_view type) {
+  // PostgreSQL takes at most 65,535 parameters; far fewer already make a
+  // statement that plans for seconds.
+  if (count_ >= kMaxSearchParameters) {
+    throw core::too_costly("The search has too many values: at most " + std::to_string(kMaxSearchParameters) +
+                           " in all");
+  }
   params_.text(value);
   return "$" + std::to_string(++count_) + "::" + std::string(type);
 }

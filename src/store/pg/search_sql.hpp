@@ -15,11 +15,15 @@
 
 namespace carnet::store::pg {
 
+/// The most parameters (values) one search statement may carry.
+inline constexpr int kMaxSearchParameters = 20000;
+
 /// The parameters of one statement being built, and fresh table aliases for
 /// nested subqueries. Not thread-safe.
 class SqlBuilder {
  public:
   /// Adds a parameter and returns its placeholder with a cast: "$3::text".
+  /// Throws core::too_costly beyond kMaxSearchParameters.
   std::string param(std::string_view value, std::string_view type = "text");
   /// Adds a text[] parameter.
   std::string array(const std::vector<std::string>& values);

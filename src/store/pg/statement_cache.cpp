@@ -9,6 +9,10 @@ StatementCache::StatementCache(std::size_t capacity) : capacity_(capacity) {
 }
 
 pqxx::result StatementCache::exec(pqxx::transaction_base& tx, const std::string& sql, const Params& params) {
+  // A search with thousands of values is a shape of its own, rarely repeated,
+  // and its plan is large: kept prepared, a few of them held gigabytes in a
+  // backend (found by fuzzing). Such statements run unnamed.
+  if (sql.size() > kMaxCachedSqlBytes) return tx.exec_params(sql, params.dynamic());
   auto it = entries_.find(sql);
   if (it == entries_.end()) {
     // libpqxx registers the definition here and sends it (Parse) with the

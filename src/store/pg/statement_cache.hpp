@@ -23,6 +23,9 @@
 
 namespace carnet::store::pg {
 
+/// SQL texts longer than this are run unnamed, not kept prepared.
+inline constexpr std::size_t kMaxCachedSqlBytes = 32 * 1024;
+
 /// The prepared statements of one connection, least recently used first out.
 /// Used by one thread at a time, like its connection.
 class StatementCache {

@@ -2,7 +2,9 @@
 
 #include <pqxx/pqxx>
 #include <string>
+#include <vector>
 
+#include "carnet/core/utf8.hpp"
 #include "store/pg/index_writer.hpp"
 
 namespace carnet::store::pg {
@@ -149,21 +151,29 @@ CustomPlans::~CustomPlans() {
 }
 
 void add_audit_params(Params& p, const core::AccessRecord& r) {
+  // Every access is recorded, whatever bytes the client sent: PostgreSQL
+  // refuses ill-formed UTF-8, and one refused row would fail its whole batch
+  // (the requests of other clients too).
+  std::vector<std::string> repaired;
+  repaired.reserve(9);  // one per text field below: views stay valid
+  const auto text = [&repaired](const std::string& v) -> std::string_view {
+    return core::is_valid_utf8(v) ? std::string_view(v) : repaired.emplace_back(core::to_valid_utf8(v));
+  };
   p.instant(r.recorded)
-      .text(r.interaction)
+      .text(text(r.interaction))
       .text(std::string(1, r.action))
       .integer(r.http_status)
       .integer(r.outcome_code())
-      .opt_text(r.outcome_desc)
-      .text(r.agent_who)
-      .opt_text(r.agent_address)
+      .opt_text(text(r.outcome_desc))
+      .text(text(r.agent_who))
+      .opt_text(text(r.agent_address))
       .boolean(r.tls)
-      .text(r.http_method)
-      .opt_text(r.entity_type)
-      .opt_text(r.entity_id)
+      .text(text(r.http_method))
+      .opt_text(text(r.entity_type))
+      .opt_text(text(r.entity_id))
       .opt_integer(r.entity_version)
-      .opt_text(r.patient)
-      .opt_text(r.query);
+      .opt_text(text(r.patient))
+      .opt_text(text(r.query));
 }
 
 namespace {

@@ -72,6 +72,21 @@ TEST(SearchUcum, PrefixedUnitsConvertToTheBaseUnit) {
   EXPECT_EQ(kg->code, "g");
 }
 
+TEST(SearchUcum, AbsurdUnitsAreNotConvertible) {
+  // Found by fuzzing: these threw (std::stoi out of range) or overflowed
+  // PostgreSQL's numeric, making searches and writes answer 500.
+  EXPECT_FALSE(ucum_canonical("5", "m99999999999"));
+  EXPECT_FALSE(ucum_canonical("5", "m-99999999999"));
+  EXPECT_FALSE(ucum_canonical("5", "m12"));  // exponents are -4..4
+  std::string huge = "10*999";
+  for (int i = 0; i < 139; ++i) huge += ".10*999";
+  EXPECT_FALSE(ucum_canonical("5", huge));
+  EXPECT_FALSE(ucum_canonical("5", "10*-999.10*-999"));
+  auto square = ucum_canonical("2", "m2");
+  ASSERT_TRUE(square);
+  EXPECT_EQ(square->code, "m2");
+}
+
 TEST(SearchUcum, DivisionsConvertBothSides) {
   auto per_dl = ucum_canonical("100", "mg/dL");
   ASSERT_TRUE(per_dl);
