@@ -44,8 +44,9 @@ TokenQuery parse_of_type(std::string_view raw, std::string_view name) {
   return out;
 }
 
-// :in / :not-in: the codes of the value set (search.html#token). An unknown
-// value set is the client's error; no terminology at all is the server's limit.
+// :in / :not-in: the codes of the value set (search.html#token). A value set
+// the server does not have is its limit, handled as the client prefers
+// (docs/api.md "Strict and lenient handling"), like an unknown hierarchy.
 std::optional<TokenQuery> parse_in(ParseContext& ctx, std::string_view raw, std::string_view name) {
   const std::string url = unescape(raw);
   if (url.empty()) fail(name, "empty value set URL");
@@ -54,7 +55,11 @@ std::optional<TokenQuery> parse_in(ParseContext& ctx, std::string_view raw, std:
     return std::nullopt;
   }
   auto expansion = ctx.terminology->expand(url);
-  if (!expansion) fail(name, "unknown value set '" + url + "'");
+  if (!expansion) {
+    unsupported(ctx, name,
+                "unknown value set '" + url + "' (the value sets of schemas/valuesets.json are known)");
+    return std::nullopt;
+  }
   TokenQuery out;
   out.codes = std::move(expansion->codes);
   out.whole_systems = std::move(expansion->whole_systems);

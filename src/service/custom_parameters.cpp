@@ -88,6 +88,11 @@ Reply FhirService::reindex(const Request& r, Context&) {
     return reply;
   }
   if (r.method != "POST") throw core::method_not_allowed("$reindex accepts POST (start) and GET (progress)");
+  // A parameter is not a way to narrow it (`?type=Foo` used to start a full
+  // reindex): [base]/[type]/$reindex is.
+  if (!in.params.empty()) {
+    throw core::invalid("$reindex takes no parameters: POST [base]/$reindex or [base]/[type]/$reindex");
+  }
   std::vector<std::string> types;
   if (!in.type.empty()) types.push_back(in.type);
   // Every active custom parameter, so that the new registry is the whole set.

@@ -3,6 +3,7 @@
 // The parser turns the parameters into a query tree, the store runs it, and the
 // answer is a searchset Bundle built around the stored texts (sent as stored,
 // unless _summary/_elements ask for less).
+#include <algorithm>
 #include <map>
 #include <set>
 #include <variant>
@@ -80,7 +81,9 @@ search::CompartmentQuery compartment_query(const std::string& type, const std::s
                                            const search::Registry& registry, search::Query& q) {
   search::CompartmentQuery out{type, id, {}, false};
   if (q.types.empty()) {
-    for (const auto& [member, codes] : members) q.types.push_back(member);
+    for (const auto& [member, codes] : members) {
+      if (member != "AuditEvent") q.types.push_back(member);  // the trail is searched at [base]/AuditEvent
+    }
   }
   for (const auto& searched : q.types) {
     const auto it = members.find(searched);
@@ -146,6 +149,13 @@ Reply FhirService::search(const Request& r, Context& c) {
     q.revincludes.clear();
   }
   c.audit.patient = audited_patient(q);
+  // The trail is not in the resource store (ARCHITECTURE.md): a search of it
+  // here would find nothing, silently.
+  if (std::find(q.types.begin(), q.types.end(), "AuditEvent") != q.types.end()) {
+    throw core::invalid(
+        "AuditEvent is searched at [base]/AuditEvent (AuditEvent?patient=..., see docs/api.md)",
+        in.kind == Kind::search_compartment ? std::string() : "_type");
+  }
 
   store::SearchResult result = store_.search(q);
 

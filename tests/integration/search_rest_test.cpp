@@ -228,6 +228,17 @@ TEST_F(SearchRest, StrictRefusesUnknownParametersLenientIgnoresAndSaysSo) {
   EXPECT_EQ(link(lenient, "self"), "/fhir/Patient?family=" + family_);
 }
 
+TEST_F(SearchRest, UnknownValueSetFollowsTheClientsHandling) {
+  std::string target = "/fhir/Patient?family=" + family_ + "&gender:in=http://example.org/no-such-vs";
+  auto strict = http.request("GET", target, {{"Prefer", "handling=strict"}});
+  EXPECT_EQ(strict.status, 400) << strict.body;
+  EXPECT_NE(strict.body.find("no-such-vs"), std::string::npos);
+  Json lenient = get(target);
+  EXPECT_EQ(id_set(lenient), (std::set<std::string>{a_, b_, c_}));
+  EXPECT_NE(lenient["entry"].back()["resource"].dump().find("unknown value set"), std::string::npos);
+  EXPECT_EQ(link(lenient, "self"), "/fhir/Patient?family=" + family_);
+}
+
 TEST_F(SearchRest, MalformedDateIs400NamingTheParameter) {
   auto r = http.request("GET", "/fhir/Patient?birthdate=1970-13-45");
   EXPECT_EQ(r.status, 400);

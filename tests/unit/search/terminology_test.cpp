@@ -136,16 +136,20 @@ TEST(TerminologyModifiers, InAndNotIn) {
             std::vector<std::string>{"http://loinc.org"});
 }
 
-TEST(TerminologyModifiers, UnknownValueSetIs400NamingIt) {
-  for (bool strict : {false, true}) {
-    try {
-      parse("Patient", {{"gender:in", "http://acme.org/ValueSet/nope"}}, strict);
-      ADD_FAILURE() << "accepted";
-    } catch (const core::Error& e) {
-      EXPECT_EQ(e.status(), 400);
-      EXPECT_NE(e.issues().at(0).diagnostics.find("http://acme.org/ValueSet/nope"), std::string::npos);
-      EXPECT_NE(e.issues().at(0).diagnostics.find("gender:in"), std::string::npos);
-    }
+// A value set the server does not have is its limit, like an unknown
+// hierarchy: ignored with a warning, or 400 under Prefer: handling=strict.
+TEST(TerminologyModifiers, UnknownValueSetFollowsTheHandlingNamingIt) {
+  Query lenient = parse("Patient", {{"gender:in", "http://acme.org/ValueSet/nope"}}, false);
+  EXPECT_TRUE(lenient.criteria.empty());
+  ASSERT_EQ(lenient.warnings.size(), 1U);
+  EXPECT_NE(lenient.warnings[0].diagnostics.find("http://acme.org/ValueSet/nope"), std::string::npos);
+  try {
+    parse("Patient", {{"gender:in", "http://acme.org/ValueSet/nope"}}, true);
+    ADD_FAILURE() << "accepted";
+  } catch (const core::Error& e) {
+    EXPECT_EQ(e.status(), 400);
+    EXPECT_NE(e.issues().at(0).diagnostics.find("http://acme.org/ValueSet/nope"), std::string::npos);
+    EXPECT_NE(e.issues().at(0).diagnostics.find("gender:in"), std::string::npos);
   }
 }
 
