@@ -28,7 +28,10 @@ std::string decode(std::string_view s, bool plus_is_space) {
     if (c == '%') {
       int hi = i + 1 < s.size() ? hex_value(s[i + 1]) : -1;
       int lo = i + 2 < s.size() ? hex_value(s[i + 2]) : -1;
-      if (hi < 0 || lo < 0) throw core::invalid("Malformed percent-encoding in the URL");
+      if (hi < 0 || lo < 0) {
+        throw core::invalid(
+            "Malformed percent-encoding (a % not followed by two hex digits) in the URL or form body");
+      }
       out.push_back(static_cast<char>(hi * 16 + lo));
       i += 2;
     } else if (c == '+' && plus_is_space) {
@@ -40,7 +43,9 @@ std::string decode(std::string_view s, bool plus_is_space) {
   // Every text Carnet stores, searches or echoes in an OperationOutcome is
   // UTF-8 (RFC 3986 §2.5 percent-encodes UTF-8 octets): other bytes are the
   // client's mistake, and PostgreSQL would refuse them later.
-  if (!core::is_valid_utf8(out)) throw core::invalid("The URL is not valid UTF-8 once percent-decoded");
+  if (!core::is_valid_utf8(out)) {
+    throw core::invalid("The URL or form body is not valid UTF-8 once percent-decoded");
+  }
   return out;
 }
 

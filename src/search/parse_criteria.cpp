@@ -108,9 +108,11 @@ std::optional<Criterion> parse_chain(ParseContext& ctx, std::string_view type, s
   const std::string_view code = head.substr(0, colon);
   const std::string_view modifier =
       colon == std::string_view::npos ? std::string_view{} : head.substr(colon + 1);
+  if (code.empty()) fail(full, "a chain starts with a reference parameter (subject.name=...)");
   const SearchParameter* param = lookup(ctx, type, code, full);
   if (!param) {
-    unsupported(ctx, full, "unknown parameter " + std::string(code));
+    unsupported(ctx, full,
+                "unknown parameter " + std::string(code) + (type.empty() ? "" : " for " + std::string(type)));
     return std::nullopt;
   }
   if (param->type != ParamType::reference) fail(full, "only reference parameters can be chained");

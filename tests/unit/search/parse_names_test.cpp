@@ -88,6 +88,8 @@ TEST(ParseNames, ChainErrors) {
   expect_400("Observation", "subject:Medication.code", "x");
   expect_400("Observation", "subject:identifier.name", "x");
   expect_400("Observation", "subject.", "x");
+  expect_400("Observation", ".subject", "x");  // a chain from no parameter
+  expect_400("Observation", "subject..name", "x");
   expect_400("Observation", "subject:Patient.birthdate", "not-a-date");
   expect_400("Patient", "link.link.link.link.link.link.link.link.link.link", "x");
 }
