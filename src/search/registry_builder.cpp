@@ -99,18 +99,23 @@ void RegistryBuilder::add(const Definition& d, bool custom) {
   proto.expression = compile(d.expression, who);
   proto.targets = d.targets;
   proto.custom = custom;
+  // Each type once, though several bases may name it (Patient and Resource).
+  std::vector<std::string> types;
   for (const std::string& base : d.bases) {
     for (std::string& type : expand(base, who, custom)) {
-      SearchParameter p = proto;
-      p.base = std::move(type);
-      // Evaluated on this type's resources only: the other types' parts of a
-      // shared union ("AllergyIntolerance.patient | ... | Observation.subject...",
-      // some 30 parts) would each be evaluated on every write for nothing.
-      if (!d.expression.empty() && !is_abstract_base(p.base))
-        p.expression = compile(expression_for_type(d.expression, p.base, type_names_), who);
-      if (d.type == ParamType::composite) composites_.emplace_back(tables_.params.size(), d.components);
-      insert(std::move(p), who);
+      if (std::find(types.begin(), types.end(), type) == types.end()) types.push_back(std::move(type));
     }
+  }
+  for (std::string& type : types) {
+    SearchParameter p = proto;
+    p.base = std::move(type);
+    // Evaluated on this type's resources only: the other types' parts of a
+    // shared union ("AllergyIntolerance.patient | ... | Observation.subject...",
+    // some 30 parts) would each be evaluated on every write for nothing.
+    if (!d.expression.empty() && !is_abstract_base(p.base))
+      p.expression = compile(expression_for_type(d.expression, p.base, type_names_), who);
+    if (d.type == ParamType::composite) composites_.emplace_back(tables_.params.size(), d.components);
+    insert(std::move(p), who);
   }
 }
 

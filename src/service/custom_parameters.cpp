@@ -2,6 +2,8 @@
 // and the $reindex operation that makes them usable (HAPI-style:
 // POST [base]/$reindex or [base]/[type]/$reindex starts a job, GET
 // [base]/$reindex reports its progress). See reindex.hpp for the two registries.
+#include <algorithm>
+#include <cctype>
 #include <span>
 
 #include "carnet/core/error.hpp"
@@ -132,6 +134,20 @@ std::size_t FhirService::load_custom_parameters() {
 
 void FhirService::check_search_parameter(const core::Json& resource) const {
   if (string_at(resource, "status") != "active") return;  // only active ones are ever used
+  // The URL grammar gives ':' (modifier), '.' (chain), '$' (composite), ','
+  // and '|' a meaning, and '_' starts the resource-level parameters: a code
+  // with them could never be searched.
+  const std::string& candidate = string_at(resource, "code");
+  const auto ok = [](char ch) {
+    return std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_';
+  };
+  if (candidate.empty() || !std::isalpha(static_cast<unsigned char>(candidate.front())) ||
+      !std::all_of(candidate.begin(), candidate.end(), ok)) {
+    throw core::unprocessable("SearchParameter code '" + candidate +
+                                  "' cannot be searched: it must start with a letter and hold only letters, "
+                                  "digits, '-' and '_'",
+                              "SearchParameter.code");
+  }
   const auto registry = reindexer_->index_registry();
   // Throws 422 naming the problem: bad expression, unknown base, official code redefined...
   registry->with_custom(std::span<const core::Json>(&resource, 1));

@@ -93,6 +93,21 @@ TEST_F(Reindex, UnusableSearchParametersAreRefusedWith422) {
   auto base =
       http.request("POST", "/fhir/SearchParameter", fhir_json_headers(), core::to_json_text(unknown_base));
   EXPECT_EQ(base.status, 422) << base.body;
+  // Codes the URL grammar would read as a modifier, a chain, a composite value...
+  for (const std::string bad : {"a:b", "a.b", "a$b", "_colour", "zz b", "9lives"}) {
+    auto r = http.request("POST", "/fhir/SearchParameter", fhir_json_headers(),
+                          search_parameter(bad + suffix_, "Patient.gender"));
+    EXPECT_EQ(r.status, 422) << bad << " " << r.body;
+  }
+}
+
+// Found by fuzzing: a base listed twice (Observation, and again through
+// Resource) made the parameter conflict with itself.
+TEST_F(Reindex, OverlappingBasesAreOneDefinition) {
+  Json sp = core::parse_json(search_parameter(code_ + "-all", "Patient.gender | Observation.status"));
+  sp["base"] = Json::array({"Patient", "Observation", "Resource"});
+  auto r = http.request("POST", "/fhir/SearchParameter", fhir_json_headers(), core::to_json_text(sp));
+  EXPECT_EQ(r.status, 201) << r.body;
 }
 
 TEST_F(Reindex, CustomParameterFindsExistingResourcesOnceReindexed) {
