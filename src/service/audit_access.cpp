@@ -86,6 +86,9 @@ store::AuditFilter to_filter(const search::Criterion& c) {
     if (const auto* d = std::get_if<search::DateQuery>(&v)) {
       f.dates.push_back(*d);
     } else if (const auto* ref = std::get_if<search::ReferenceQuery>(&v)) {
+      // An absolute URL names a resource of another server: nothing here was
+      // about it (the trail records local references only).
+      if (!ref->url.empty()) continue;
       std::string type = ref->type;
       if (type.empty() && f.field == Field::patient) type = "Patient";
       if (type.empty() || ref->id.empty()) {

@@ -142,6 +142,8 @@ TEST(AuditTrail, SearchByPatientEntityDateAndCodes) {
   // That search was itself an access to the patient's data: the bare id finds it too.
   EXPECT_EQ(actions(search("patient=" + p)), "RRCC");
 
+  // Another server's Patient of the same id is not this one (found by fuzzing).
+  EXPECT_EQ(actions(search("patient=http://other.example/fhir/Patient/" + p)), "");
   EXPECT_EQ(actions(search("entity=Observation/" + obs)), "RC");
   EXPECT_EQ(actions(search("entity=Patient/" + p + "&subtype=create")), "CC");
   EXPECT_EQ(actions(search("patient=" + p + "&action=C")), "CC");
