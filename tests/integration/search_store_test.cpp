@@ -502,6 +502,89 @@ TEST_F(SearchStore, PatientScopedCodeSearches) {
   EXPECT_EQ(scoped(subject, pb, "8302-2"), (Ids{"a", "b"}));
 }
 
+// Searches scoped to one patient with a date criterion read that patient's
+// date rows through idx_date_patient (migration 0007), grouped per resource,
+// with the first sort value when _sort is on the same date: the results and
+// their order must be those of the plain criteria — a resource with several
+// dates (any matches; sorted by its latest), several patients (key 0), a row
+// left at 0, another patient whose key collides, the compartment form.
+TEST_F(SearchStore, PatientScopedDateSearches) {
+  const auto t = type("Obs");
+  const auto* date = param(t, "date", ParamType::date);
+  const auto* subject = param(t, "subject", ParamType::reference, {"Patient", "Group"});
+  const auto* performer = param(t, "performer", ParamType::reference, {"Patient", "Practitioner"});
+  const std::string pa = "pa-" + suffix_, pb = "pb-" + suffix_, pc = "pc-" + suffix_;
+  auto obs = [&](const std::string& id, std::vector<std::string> days, std::vector<std::string> subjects,
+                 std::vector<std::string> performers, std::vector<std::string> compartment) {
+    search::IndexEntries e;
+    for (const auto& d : days) e.dates.push_back(date_entry(date->key, range(d).start, range(d).end));
+    for (const auto& p : subjects)
+      e.references.push_back({subject->key, {"Patient", p, std::nullopt, "", "", "", ""}});
+    for (const auto& p : performers)
+      e.references.push_back({performer->key, {"Patient", p, std::nullopt, "", "", "", ""}});
+    e.compartment_patients = std::move(compartment);
+    create(t, id, e);
+  };
+  obs("jan", {"2021-01-10"}, {pa}, {}, {pa});
+  obs("mar", {"2021-03-10"}, {pa}, {}, {pa});
+  obs("old", {"2019-05-01"}, {pa}, {}, {pa});
+  obs("two", {"2018-01-01", "2022-06-01"}, {pa}, {}, {pa});  // sorted by 2022 descending, by 2018 ascending
+  obs("both", {"2021-02-10"}, {pa}, {pb}, {pa, pb});         // two patients: key 0
+  obs("zero", {"2021-04-10"}, {pa}, {}, {pa});
+  obs("comp", {"2021-05-10"}, {}, {}, {pa});  // in A's compartment only
+  obs("nodate", {}, {pa}, {}, {pa});
+  obs("b", {"2021-01-20"}, {pb}, {}, {pb});
+  obs("collide", {"2021-06-10"}, {pc}, {}, {pc});
+
+  pqxx::connection conn(TestServer::shared().database_url());
+  pqxx::nontransaction sql(conn);
+  auto rid_of = [&](const std::string& id) {
+    return sql.exec_params1("SELECT rid FROM resource WHERE res_type = $1 AND res_id = $2", t, id)[0]
+        .as<std::int64_t>();
+  };
+  auto key_of = [&](const std::string& id) {
+    return sql.exec_params1("SELECT DISTINCT pat FROM idx_date WHERE rid = $1", rid_of(id))[0]
+        .as<std::int32_t>();
+  };
+  EXPECT_EQ(key_of("jan"), store::pg::patient_key(pa));
+  EXPECT_EQ(key_of("both"), 0);
+  sql.exec_params("UPDATE idx_date SET pat = 0 WHERE rid = $1", rid_of("zero"));
+  sql.exec_params("UPDATE idx_date SET pat = $2 WHERE rid = $1", rid_of("collide"),
+                  store::pg::patient_key(pa));
+
+  auto search = [&](const std::optional<std::string>& patient, const std::optional<std::string>& compartment,
+                    std::vector<search::QueryValue> dates, std::optional<bool> descending) {
+    auto q = query(t);
+    if (patient) {
+      q.criteria.push_back(
+          value(subject, {search::ReferenceQuery{"Patient", *patient, std::nullopt, "", "", {}, ""}}));
+    }
+    q.compartment_patient = compartment;
+    q.criteria.push_back(value(date, std::move(dates)));
+    if (descending) q.sort.push_back({date, date->code, *descending});
+    return ids(db().search(q).matches);
+  };
+  const auto since_2021 = date_query(Prefix::ge, "2021");
+  // "collide" (patient C with A's key) is read and checked out; "zero" is read at key 0.
+  EXPECT_EQ(search(pa, {}, {since_2021}, true), (Ids{"two", "zero", "mar", "both", "jan"}));
+  EXPECT_EQ(search(pa, {}, {since_2021}, false), (Ids{"two", "jan", "both", "mar", "zero"}));
+  EXPECT_EQ(search(pa, {}, {since_2021}, std::nullopt), (Ids{"jan", "mar", "two", "both", "zero"}));
+  EXPECT_EQ(search(pa, {}, {date_query(Prefix::lt, "2019-06")}, true), (Ids{"two", "old"}));
+  EXPECT_EQ(search(pa, {}, {date_query(Prefix::eq, "2019-05"), date_query(Prefix::eq, "2021-03")}, true),
+            (Ids{"mar", "old"}));
+  EXPECT_EQ(search(pb, {}, {since_2021}, true), Ids{"b"});
+  EXPECT_EQ(search({}, pa, {since_2021}, true), (Ids{"two", "comp", "zero", "mar", "both", "jan"}));
+  EXPECT_EQ(search({}, pb, {since_2021}, false), (Ids{"b", "both"}));
+
+  // Through the performer reference: the scope is that criterion's rows.
+  auto q = query(t);
+  q.criteria.push_back(
+      value(performer, {search::ReferenceQuery{"Patient", pb, std::nullopt, "", "", {}, ""}}));
+  q.criteria.push_back(value(date, {since_2021}));
+  q.sort.push_back({date, date->code, true});
+  EXPECT_EQ(ids(db().search(q).matches), Ids{"both"});
+}
+
 TEST_F(SearchStore, ChainAndHas) {
   const auto obs = type("Obs"), patient = type("Pat"), location = type("Loc");
   const auto* subject = param(obs, "subject", ParamType::reference, {patient, location});

@@ -72,7 +72,8 @@ const std::vector<Table>& tables() {
                   {"canonical_version", "text"},
                   {"identifier_system", "text"},
                   {"identifier_value", "text"}}});
-    t.push_back({"idx_date", {rid, key, {"low", "timestamptz"}, {"high", "timestamptz"}}});
+    t.push_back(
+        {"idx_date", {rid, key, {"low", "timestamptz"}, {"high", "timestamptz"}, {"pat", "integer"}}});
     t.push_back({"idx_number", {rid, key, {"value", "numeric"}, {"low", "numeric"}, {"high", "numeric"}}});
     t.push_back({"idx_quantity",
                  {rid,
@@ -212,7 +213,8 @@ void IndexRows::add(std::int64_t rid, const search::IndexEntries& e) {
     RowWriter(tables_[kDate], rid)
         .key(d.key)
         .text(instant_text(d.value.low))
-        .text(instant_text(d.value.high));
+        .text(instant_text(d.value.high))
+        .key(pat);
   }
   for (const auto& n : e.numbers) {
     if (!storable(n.value)) continue;

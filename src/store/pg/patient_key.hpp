@@ -1,9 +1,10 @@
 #pragma once
-// The patient key of token index rows (migrations/0006_token_patient_key.sql):
+// The patient key of token and date index rows (migrations/0006 and 0007):
 // a 32-bit hash of the one patient a resource is about, stored next to each
-// token value so that a search scoped to one patient (`Observation?patient=X
-// &code=Y`, `Patient/X/Observation?code=Y`) finds its codes in a few index
-// entries instead of testing every resource of the patient.
+// token and date value so that a search scoped to one patient
+// (`Observation?patient=X&code=Y`, `Patient/X/Observation?code=Y`,
+// `Observation?patient=X&date=ge2020&_sort=-date`) reads a few index entries
+// of that patient instead of testing every resource of the patient.
 //
 // The key is only a pre-filter: the search still checks its patient
 // criterion on each candidate, so a collision costs one probe, never a wrong

@@ -202,20 +202,22 @@ class Search {
   // statement; the rest kept as a snapshot.
   void first_sorted_page(std::vector<std::int64_t>& snapshot, std::optional<Cursor>& tail) {
     SqlBuilder b;
-    std::string select = "SELECT r.rid", sort_values, ordered = "SELECT m.rid";
-    for (std::size_t i = 0; i < columns_.size(); ++i) {
-      select += ", " + columns_[i].expr + " AS s" + std::to_string(i);
-      ordered += ", m.s" + std::to_string(i);
-      sort_values += ", o.s" + std::to_string(i) + "::text";
-    }
     // When the index rows answer the whole query, the matches beyond the
     // page never touch the resource table (~100 lookups saved for a
-    // patient's Observations sorted by date).
+    // patient's Observations sorted by date), and the first sort value may
+    // come with them.
     const bool on_index = std::none_of(columns_.begin(), columns_.end(),
                                        [](const SortColumn& c) { return c.needs_resource_row; });
     const auto rids = on_index ? index_rids_sql(q_, key_types_, b) : std::nullopt;
+    std::string select = "SELECT r.rid", sort_values, ordered = "SELECT m.rid";
+    for (std::size_t i = 0; i < columns_.size(); ++i) {
+      const std::string s = "s" + std::to_string(i);
+      select += ", " + (i == 0 && rids && rids->first_sort_value ? "r.s0" : columns_[i].expr) + " AS " + s;
+      ordered += ", m." + s;
+      sort_values += ", o." + s + "::text";
+    }
     const std::string matches =
-        rids ? "(" + *rids + ") r" : "resource r WHERE " + filter_sql(q_, key_types_, b);
+        rids ? "(" + rids->sql + ") r" : "resource r WHERE " + filter_sql(q_, key_types_, b);
     const std::string order = order_by_sql(columns_, false);  // "ORDER BY m.s0 ..., m.rid ASC"
     const std::string window = order.substr(std::string_view("ORDER BY ").size());
     // o: the ordered matches numbered 1..n; the page's rows (n <= count) get

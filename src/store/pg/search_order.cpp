@@ -12,28 +12,27 @@ using search::ParamType;
 // start ascending, its end descending).
 SortColumn param_column(const search::SortKey& key, const std::vector<std::string>& types) {
   const auto& p = *key.param;
-  const char* agg = key.descending ? "max" : "min";
-  std::string table, value, type;
+  const std::string agg = key.descending ? "max" : "min";
+  std::string table, aggregate, type;
+  auto of = [&agg](const char* value) { return agg + "(" + value + ")"; };
   switch (p.type) {
     case ParamType::date:
-      table = "idx_date";
-      value = key.descending ? "x.high" : "x.low";
-      type = "timestamptz";
+      table = "idx_date", aggregate = date_sort_value("x", key.descending), type = "timestamptz";
       break;
-    case ParamType::string: table = "idx_string", value = "x.norm", type = "text"; break;
-    case ParamType::token: table = "idx_token", value = "x.code", type = "text"; break;
-    case ParamType::number: table = "idx_number", value = "x.value", type = "numeric"; break;
-    case ParamType::quantity: table = "idx_quantity", value = "x.value", type = "numeric"; break;
-    case ParamType::uri: table = "idx_uri", value = "x.uri", type = "text"; break;
+    case ParamType::string: table = "idx_string", aggregate = of("x.norm"), type = "text"; break;
+    case ParamType::token: table = "idx_token", aggregate = of("x.code"), type = "text"; break;
+    case ParamType::number: table = "idx_number", aggregate = of("x.value"), type = "numeric"; break;
+    case ParamType::quantity: table = "idx_quantity", aggregate = of("x.value"), type = "numeric"; break;
+    case ParamType::uri: table = "idx_uri", aggregate = of("x.uri"), type = "text"; break;
     case ParamType::reference:
       table = "idx_reference";
-      value = "coalesce(x.target_type || '/' || x.target_id, x.url)";
+      aggregate = of("coalesce(x.target_type || '/' || x.target_id, x.url)");
       type = "text";
       break;
-    case ParamType::composite: table = "idx_composite", value = "x.c1_code", type = "text"; break;
+    case ParamType::composite: table = "idx_composite", aggregate = of("x.c1_code"), type = "text"; break;
     case ParamType::special: throw core::invalid("The search results cannot be sorted on " + p.code, "_sort");
   }
-  return {"(SELECT " + std::string(agg) + "(" + value + ") FROM " + table + " x WHERE x.rid = r.rid AND " +
+  return {"(SELECT " + aggregate + " FROM " + table + " x WHERE x.rid = r.rid AND " +
               key_condition("x.key", p, types) + ")",
           type, key.descending};
 }

@@ -58,18 +58,21 @@ std::string exists_row(const char* table, const search::SearchParameter& param,
 // (its keys and any of its values), without the link to a resource row.
 struct IndexMatch {
   std::string table, alias, where;
+  std::string keys, any;  ///< where = keys AND any: the parameter's keys, then its values
 };
 
 IndexMatch value_match(const Criterion& c, const std::vector<std::string>& types, SqlBuilder& b) {
   const auto& param = param_of(c);
-  IndexMatch m{index_table(param), b.alias("x"), ""};
+  IndexMatch m{index_table(param), b.alias("x"), "", "", ""};
   const auto targets = targets_of(c);
   std::vector<std::string> values;
   for (const auto& v : c.values) values.push_back(value_sql(v, c.modifier, m.alias + ".", targets, b));
   std::string any = values.empty()       ? "false"
                     : values.size() == 1 ? values[0]
                                          : "(" + join(values, " OR ") + ")";
-  m.where = key_condition(m.alias + ".key", param, types) + " AND " + any;
+  m.keys = key_condition(m.alias + ".key", param, types);
+  m.any = std::move(any);
+  m.where = m.keys + " AND " + m.any;
   return m;
 }
 
@@ -389,12 +392,20 @@ std::optional<std::string> patient_of(const Criterion& c, const std::vector<std:
   return to_patient ? std::optional<std::string>(ref->id) : std::nullopt;
 }
 
-// The one Patient every match of `q` is about, if the query says so: its
-// compartment search, or a criterion on a reference to that Patient.
-std::optional<std::string> patient_scope(const search::Query& q, const std::vector<std::string>& key_types) {
-  if (q.compartment_patient) return q.compartment_patient;
-  for (const auto& c : q.criteria) {
-    if (auto id = patient_of(c, key_types_of(c, key_types))) return id;
+constexpr std::size_t kCompartment = static_cast<std::size_t>(-1);
+
+// The one Patient every match of a query is about, and what says so: its
+// patient compartment (kCompartment) or the criterion at `source`.
+struct PatientScope {
+  std::string id;
+  std::size_t source = kCompartment;
+};
+
+std::optional<PatientScope> patient_scope(const search::Query& q, const std::vector<std::string>& key_types) {
+  if (q.compartment_patient) return PatientScope{*q.compartment_patient, kCompartment};
+  for (std::size_t i = 0; i < q.criteria.size(); ++i) {
+    const auto& c = q.criteria[i];
+    if (auto id = patient_of(c, key_types_of(c, key_types))) return PatientScope{std::move(*id), i};
   }
   return std::nullopt;
 }
@@ -407,18 +418,26 @@ bool code_criterion(const Criterion& c) {
          c.modifier == Modifier::none && driver_rank(c) == 2;
 }
 
+// A date criterion with values (prefixes included; not :missing): with a
+// patient scope it drives through (pat, key, rid) of idx_date_patient.
+bool date_criterion(const Criterion& c) {
+  return c.kind == Criterion::Kind::value && c.param != nullptr && c.param->type == ParamType::date &&
+         c.modifier == Modifier::none && !c.values.empty();
+}
+
 }  // namespace
 
 namespace {
-
-constexpr std::size_t kCompartment = static_cast<std::size_t>(-1);
 
 // Which condition drives a search: a criterion (its index), the compartment
 // (kCompartment) or none (criteria.size()).
 struct Plan {
   std::size_t driver = 0;
   int best = kNeverDrives;
-  std::optional<std::string> scope;  ///< the patient whose key narrows a driving code criterion
+  std::optional<PatientScope> scope;  ///< the patient whose key narrows the driving criterion
+  /// The driver is a date criterion read as the patient's date rows grouped
+  /// per resource; the scope is checked against a hash of its rows.
+  bool patient_dates = false;
 };
 
 // Searches run as prepared statements with generic plans, which cannot know
@@ -438,14 +457,21 @@ Plan plan_of(const search::Query& q, const std::vector<std::string>& key_types, 
   // key (and key 0) rather than by testing every resource of the patient:
   // a handful of rows instead of hundreds. The patient criterion (or the
   // compartment) is then checked on each.
+  // Dates likewise, when no code narrows further: the patient's date rows of
+  // the parameter are one range of idx_date_patient.
   if (p.best >= 1 && !q.compartment) {
     if (auto patient = patient_scope(q, key_types)) {
-      for (std::size_t i = 0; i < q.criteria.size(); ++i) {
-        if (code_criterion(q.criteria[i])) {
-          p.driver = i;
-          p.scope = std::move(patient);
-          break;
-        }
+      const auto first = [&q](bool (*fits)(const Criterion&)) {
+        return static_cast<std::size_t>(std::find_if(q.criteria.begin(), q.criteria.end(), fits) -
+                                        q.criteria.begin());
+      };
+      if (const auto code = first(code_criterion); code < q.criteria.size()) {
+        p.driver = code;
+        p.scope = std::move(patient);
+      } else if (const auto date = first(date_criterion); date < q.criteria.size()) {
+        p.driver = date;
+        p.scope = std::move(patient);
+        p.patient_dates = true;
       }
     }
   }
@@ -466,8 +492,32 @@ struct DrivenRows {
   bool all_checked_here = true;
 };
 
+// The rids the patient scope of a query admits, as a subquery yielding `rid`:
+// its patient compartment's rows, or the rows matching its patient criterion.
+std::string scope_rows(const search::Query& q, const std::vector<std::string>& key_types,
+                       const PatientScope& scope, SqlBuilder& b) {
+  if (scope.source == kCompartment) {
+    return "SELECT pc.rid FROM idx_compartment pc WHERE pc.patient_id = " + b.param(scope.id);
+  }
+  const auto& c = q.criteria[scope.source];
+  const auto m = value_match(c, key_types_of(c, key_types), b);
+  return "SELECT " + m.alias + ".rid FROM " + m.table + " " + m.alias + " WHERE " + m.where;
+}
+
+// Whether the patient-dates driver can yield the first sort key's value
+// (as `s0`, when driven_rows is asked to): that key is the driving date
+// parameter.
+bool sort_value_here(const search::Query& q, const std::vector<std::string>& key_types, const Plan& p) {
+  if (!p.patient_dates || q.sort.empty()) return false;
+  const Criterion& c = q.criteria[p.driver];
+  const auto* sorted = q.sort.front().param;
+  // Same code on the same types: the same index keys (stored_rows).
+  return sorted != nullptr && sorted->type == ParamType::date && sorted->code == c.param->code &&
+         key_types_of(c, key_types) == key_types;
+}
+
 DrivenRows driven_rows(const search::Query& q, const std::vector<std::string>& key_types, const Plan& p,
-                       SqlBuilder& b) {
+                       SqlBuilder& b, bool with_sort_value = false) {
   DrivenRows out;
   if (p.driver == kCompartment && q.compartment) {
     out.alias = "cm";
@@ -476,14 +526,32 @@ DrivenRows driven_rows(const search::Query& q, const std::vector<std::string>& k
     out.alias = "pc";
     out.sql =
         "SELECT pc.rid FROM idx_compartment pc WHERE pc.patient_id = " + b.param(*q.compartment_patient);
+  } else if (p.patient_dates) {
+    // One range of (pat, key) read per resource: a resource matches when any
+    // of its values does (as EXISTS would say). Its patient is then checked
+    // against a hash of the scope's rows, built once: the candidates are
+    // about as many as the patient's resources, too many to probe one by one.
+    const auto& c = q.criteria[p.driver];
+    const auto m = value_match(c, key_types_of(c, key_types), b);
+    out.alias = b.alias("g");
+    // A resource's rows all carry its key: the group holds all its values of
+    // the parameter, so its sort value is the one sort_columns would read.
+    const std::string sort_value =
+        with_sort_value ? ", " + date_sort_value(m.alias, q.sort.front().descending) + " AS s0" : "";
+    out.sql = "SELECT " + out.alias + ".rid" + (sort_value.empty() ? "" : ", " + out.alias + ".s0") +
+              " FROM (SELECT " + m.alias + ".rid" + sort_value + " FROM idx_date " + m.alias + " WHERE " +
+              m.alias + ".pat IN (" + b.param(std::to_string(patient_key(p.scope->id)), "integer") +
+              ", 0) AND " + m.keys + " GROUP BY " + m.alias + ".rid HAVING bool_or(" + m.any + ")) " +
+              out.alias + " WHERE coalesce(" + out.alias + ".rid IN (" +
+              scope_rows(q, key_types, *p.scope, b) + "), false)";
   } else {
     const auto& c = q.criteria[p.driver];
     const auto m = value_match(c, key_types_of(c, key_types), b);
     out.alias = m.alias;
     out.sql = "SELECT " + m.alias + ".rid FROM " + m.table + " " + m.alias + " WHERE " + m.where;
     if (p.scope) {
-      out.sql += " AND " + m.alias + ".pat IN (" + b.param(std::to_string(patient_key(*p.scope)), "integer") +
-                 ", 0)";
+      out.sql += " AND " + m.alias + ".pat IN (" +
+                 b.param(std::to_string(patient_key(p.scope->id)), "integer") + ", 0)";
     }
     if (q.compartment_patient) {
       out.sql += " AND " + as_check("EXISTS (SELECT 1 FROM idx_compartment pc WHERE pc.rid = " + m.alias +
@@ -491,7 +559,7 @@ DrivenRows driven_rows(const search::Query& q, const std::vector<std::string>& k
     }
   }
   for (std::size_t i = 0; i < q.criteria.size(); ++i) {
-    if (i == p.driver) continue;
+    if (i == p.driver || (p.patient_dates && i == p.scope->source)) continue;
     const Criterion& c = q.criteria[i];
     if (rid_only(c)) {
       out.sql += " AND " + as_check(criterion_sql(c, key_types_of(c, key_types), out.alias, b));
@@ -504,8 +572,13 @@ DrivenRows driven_rows(const search::Query& q, const std::vector<std::string>& k
 
 }  // namespace
 
-std::optional<std::string> index_rids_sql(const search::Query& q, const std::vector<std::string>& key_types,
-                                          SqlBuilder& b) {
+std::string date_sort_value(std::string_view alias, bool descending) {
+  const std::string a(alias);
+  return descending ? "max(" + a + ".high)" : "min(" + a + ".low)";
+}
+
+std::optional<IndexRids> index_rids_sql(const search::Query& q, const std::vector<std::string>& key_types,
+                                        SqlBuilder& b) {
   const Plan p = plan_of(q, key_types, Drive::index);
   // Index rows exist only for live resources of the keys' types (not so the
   // compartment's: every type).
@@ -513,8 +586,11 @@ std::optional<std::string> index_rids_sql(const search::Query& q, const std::vec
   for (std::size_t i = 0; i < q.criteria.size(); ++i) {
     if (i != p.driver && !rid_only(q.criteria[i])) return std::nullopt;
   }
-  auto rows = driven_rows(q, key_types, p, b);
-  return "SELECT DISTINCT" + rows.sql.substr(6);
+  const bool sort_value = sort_value_here(q, key_types, p);
+  auto rows = driven_rows(q, key_types, p, b, sort_value);
+  // The patient-dates driver yields each rid once (grouped).
+  if (p.patient_dates) return IndexRids{std::move(rows.sql), sort_value};
+  return IndexRids{"SELECT DISTINCT" + rows.sql.substr(6), false};
 }
 
 std::string filter_sql(const search::Query& q, const std::vector<std::string>& key_types, SqlBuilder& b,

@@ -97,15 +97,27 @@ struct RidWindow {
 std::string filter_sql(const search::Query& q, const std::vector<std::string>& key_types, SqlBuilder& b,
                        Drive drive = Drive::index, const RidWindow* window = nullptr);
 
-/// The rids of every match of `q` read from index rows alone, as a query
-/// with the one column `rid`, no duplicates ("SELECT DISTINCT x1.rid FROM
-/// idx_... WHERE ..."): when a value criterion drives (as in filter_sql) and
-/// every other criterion is checked on its rows. Index rows exist only for
-/// live resources of their keys' types, so no resource row is read. nullopt
-/// when a condition needs the resource row (_id, _lastUpdated, _list...) or
-/// the search is a compartment's.
-std::optional<std::string> index_rids_sql(const search::Query& q, const std::vector<std::string>& key_types,
-                                          SqlBuilder& b);
+/// The sort value of a resource on a date parameter from its rows `alias`
+/// of that parameter: the latest end descending, the earliest start
+/// ascending (an SQL aggregate).
+std::string date_sort_value(std::string_view alias, bool descending);
+
+/// A query yielding the rids of the matches of a search, no duplicates.
+struct IndexRids {
+  std::string sql;  ///< columns `rid`, and `s0` when first_sort_value
+  /// `s0` is the value of the first _sort key (as its SortColumn would read
+  /// it), read with the driving rows.
+  bool first_sort_value = false;
+};
+
+/// The rids of every match of `q` read from index rows alone ("SELECT
+/// DISTINCT x1.rid FROM idx_... WHERE ..."): when a value criterion drives
+/// (as in filter_sql) and every other criterion is checked on its rows.
+/// Index rows exist only for live resources of their keys' types, so no
+/// resource row is read. nullopt when a condition needs the resource row
+/// (_id, _lastUpdated, _list...) or the search is a compartment's.
+std::optional<IndexRids> index_rids_sql(const search::Query& q, const std::vector<std::string>& key_types,
+                                        SqlBuilder& b);
 
 /// The condition of one value on the columns starting with `cols` ("x." for
 /// an index table, "x.c2_" for a composite component); modifiers apply to
