@@ -12,6 +12,7 @@
 #include "carnet/core/error.hpp"
 #include "carnet/store/pg_store.hpp"
 #include "store/pg/patient_key.hpp"
+#include "store/pg/search_cursor.hpp"
 #include "support/test_server.hpp"
 
 namespace carnet::testing {
@@ -849,11 +850,43 @@ TEST_F(SortedSearch, WalkKeepsTheFirstOrderWhenSortValuesChange) {
   EXPECT_EQ(ids(db().search(q).matches), (Ids{"s3", "s5", "s1", "s6", "s2"}));
 }
 
+// A walk over at most kMaxCarriedRids matches carries its order in its
+// links: nothing is written, nothing expires.
+TEST_F(SortedSearch, SmallWalksCarryTheirOrder) {
+  auto count_stored = [] {
+    pqxx::connection conn(TestServer::shared().database_url());
+    pqxx::nontransaction sql(conn);
+    return sql.exec1("SELECT count(*) FROM search_snapshot")[0].as<std::int64_t>();
+  };
+  const auto before = count_stored();
+  auto q = sorted({{birth_, true}});
+  q.count = 2;
+  const auto first = db().search(q);
+  ASSERT_TRUE(first.next_cursor);
+  EXPECT_NE(first.next_cursor->find('.'), std::string::npos);  // the rids ride along
+  EXPECT_EQ(count_stored(), before);
+  TestServer::shared().sql_exec("DELETE FROM search_snapshot");
+  q.cursor = first.next_cursor;
+  EXPECT_EQ(ids(db().search(q).matches), (Ids{"s3", "s5"}));
+  auto by_two = sorted({{birth_, true}});
+  by_two.count = 2;
+  const auto [forward, backward] = walk(by_two);  // next to the end, then previous back to the start
+  EXPECT_EQ(forward, (Ids{"s2", "s1", "s3", "s5", "s4"}));
+  EXPECT_EQ(backward, (Ids{"s2", "s1", "s3", "s5"}));  // the pages before the last one
+}
+
 TEST_F(SortedSearch, ExpiredWalksAreGone) {
+  // Stored snapshots only: more matches than a cursor carries.
+  for (std::size_t i = 0; i < store::pg::kMaxCarriedRids; ++i) {
+    search::IndexEntries e;
+    e.dates.push_back(date_entry(birth_->key, range("2000").start, range("2000").end));
+    create(t_, "many" + std::to_string(i), e);
+  }
   auto q = sorted({{birth_, false}});
   q.count = 2;
   q.cursor = db().search(q).next_cursor;
   ASSERT_TRUE(q.cursor);
+  EXPECT_EQ(q.cursor->find('.'), std::string::npos);
   TestServer::shared().sql_exec("DELETE FROM search_snapshot");
   try {
     db().search(q);

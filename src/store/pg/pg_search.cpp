@@ -119,7 +119,7 @@ class Search {
   /// when a first sorted page has more pages after it.
   void read_page(std::vector<std::int64_t>& snapshot, std::optional<Cursor>& tail) {
     if (q_.count == 0) return;
-    if (cursor_ && cursor_->snapshot != 0) {
+    if (cursor_ && cursor_->in_snapshot()) {
       snapshot_page();
     } else if (!cursor_ && !stable_order(q_)) {
       first_sorted_page(snapshot, tail);
@@ -243,29 +243,43 @@ class Search {
     }
     if (n > kMaxSnapshot) {
       const auto& last = rows[static_cast<int>(kMaxSnapshot - 1)];
-      tail = Cursor{false, {}, last[rid_column].as<std::int64_t>(), 0, 0};
+      tail = Cursor{false, {}, last[rid_column].as<std::int64_t>(), 0, 0, {}};
       for (std::size_t i = 0; i < columns_.size(); ++i) {
         tail->values.push_back(text_of(last[kExtra + static_cast<pqxx::row::size_type>(i)]));
       }
     }
   }
 
-  // A page of a snapshot: its rids after (or before) the cursor's position
-  // that still match.
+  // A page of a snapshot, stored or carried by the cursor: its rids after
+  // (or before) the cursor's position that still match.
   void snapshot_page() {
-    const auto info = load_snapshot(tx_, cursor_->snapshot);
-    if (!info) throw core::gone("The search results have expired: repeat the search");
+    const bool carried = !cursor_->rids.empty();
+    std::optional<SnapshotInfo> info;
+    if (carried) {
+      info = SnapshotInfo{static_cast<std::int64_t>(cursor_->rids.size()), std::nullopt};
+    } else {
+      info = load_snapshot(tx_, cursor_->snapshot);
+      if (!info) throw core::gone("The search results have expired: repeat the search");
+    }
     const bool backward = cursor_->backward;
     SqlBuilder b;
-    const std::string id = b.param(std::to_string(cursor_->snapshot), "bigint");
+    std::string rids;
+    if (carried) {
+      std::string list = "{";
+      for (auto rid : cursor_->rids) list += std::to_string(rid) + ",";
+      list.back() = '}';
+      rids = "unnest(" + b.param(list, "bigint[]") + ")";
+    } else {
+      rids = "search_snapshot ss CROSS JOIN LATERAL unnest(ss.rids)";
+    }
+    const std::string id = carried ? "" : b.param(std::to_string(cursor_->snapshot), "bigint");
     const std::string position = b.param(std::to_string(cursor_->position), "bigint");
-    const std::string sql =
-        page_select("r") +
-        ", s.pos FROM search_snapshot ss CROSS JOIN LATERAL unnest(ss.rids) WITH ORDINALITY "
-        "AS s(rid, pos) JOIN resource r ON r.rid = s.rid WHERE ss.id = " +
-        id + " AND s.pos " + (backward ? "< " : "> ") + position + " AND " +
-        filter_sql(q_, key_types_, b, Drive::rows) + " ORDER BY s.pos " + (backward ? "DESC" : "ASC") +
-        " LIMIT " + std::to_string(q_.count + 1);
+    const std::string sql = page_select("r") + ", s.pos FROM " + rids +
+                            " WITH ORDINALITY AS s(rid, pos) JOIN resource r ON r.rid = s.rid WHERE " +
+                            (carried ? "" : "ss.id = " + id + " AND ") + "s.pos " + (backward ? "< " : "> ") +
+                            position + " AND " + filter_sql(q_, key_types_, b, Drive::rows) +
+                            " ORDER BY s.pos " + (backward ? "DESC" : "ASC") + " LIMIT " +
+                            std::to_string(q_.count + 1);
     for (const auto& row : exec(sql, b)) {
       auto e = to_entry(row);
       e.position = row[kExtra].as<std::int64_t>();
@@ -273,7 +287,7 @@ class Search {
     }
     const bool more = trim(backward);
     auto at = [&](std::int64_t pos, bool back) {
-      return encode_cursor(Cursor{back, {}, 0, cursor_->snapshot, pos}, signature_);
+      return encode_cursor(Cursor{back, {}, 0, cursor_->snapshot, pos, cursor_->rids}, signature_);
     };
     if (!page_.empty()) {
       if (backward || more) {
@@ -300,7 +314,7 @@ class Search {
   }
 
   std::string keyset_cursor(const PageEntry& e, bool backward) const {
-    return encode_cursor(Cursor{backward, e.sort_values, e.row.rid, 0, 0}, signature_);
+    return encode_cursor(Cursor{backward, e.sort_values, e.row.rid, 0, 0, {}}, signature_);
   }
 
   pqxx::result exec(const std::string& sql, SqlBuilder& b) {
@@ -354,10 +368,11 @@ class Search {
 // a seq names one immutable version.
 bool single_statement(const search::Query& q) {
   const bool total = q.total != search::TotalMode::none || q.summary == search::Summary::count;
-  // A page of a snapshot reads the snapshot, then the page: two statements.
-  // Any other page (keyset, or the first in any order) is one.
+  // A page of a stored snapshot reads the snapshot, then the page: two
+  // statements. Any other page (keyset, the first in any order, a snapshot
+  // the cursor carries) is one.
   return q.includes.empty() && q.revincludes.empty() && !total && !(q.types.empty() && uses_parameters(q)) &&
-         (stable_order(q) || !q.cursor);
+         (stable_order(q) || !q.cursor || carries_snapshot(*q.cursor));
 }
 
 // One search on `conn`: in a transaction block when `block` (several
@@ -386,9 +401,15 @@ SearchResult run_search(PooledConnection& conn, VersionCache& versions, const se
   std::string signature;
   SearchResult result = search_in(conn, versions, q, !single_statement(q), snapshot, tail, signature);
   if (!snapshot.empty()) {
-    const auto id = save_snapshot(conn, snapshot, tail);
-    result.next_cursor =
-        encode_cursor(Cursor{false, {}, 0, id, static_cast<std::int64_t>(q.count)}, signature);
+    // Small snapshots travel in the links: no write, no expiry, and the next
+    // page can be served by any node or a read replica.
+    Cursor next{false, {}, 0, 0, static_cast<std::int64_t>(q.count), {}};
+    if (!tail && snapshot.size() <= kMaxCarriedRids && carried_size(snapshot) <= kMaxCarriedChars) {
+      next.rids = std::move(snapshot);
+    } else {
+      next.snapshot = save_snapshot(conn, snapshot, tail);
+    }
+    result.next_cursor = encode_cursor(next, signature);
   }
   return result;
 }
