@@ -50,14 +50,27 @@ class PortSquatter {
   std::uint16_t port_ = 0;
 };
 
-TEST(EmbeddedCluster, StartsAndAnswersOnLoopbackWithPassword) {
+TEST(EmbeddedCluster, AnswersOnItsSocketAndOnLoopbackWithPassword) {
   TestCluster cluster;
+  // Carnet connects through the Unix socket in the cluster folder.
   const std::string prefix = "postgresql://carnet:";
-  const std::string suffix = "@127.0.0.1:" + std::to_string(cluster.port()) + "/carnet";
+  const std::string suffix =
+      "@/carnet?host=" + cluster.options().data_dir.string() + "&port=" + std::to_string(cluster.port());
   ASSERT_EQ(cluster.url().rfind(prefix, 0), 0u);
   ASSERT_GT(cluster.url().size(), prefix.size() + suffix.size());
   EXPECT_EQ(cluster.url().substr(cluster.url().size() - suffix.size()), suffix);
   EXPECT_EQ(select_one(cluster.url()), 1);
+  // Only its owner (or root) reaches the socket.
+  struct stat sock {};
+  const auto socket = cluster.options().data_dir / (".s.PGSQL." + std::to_string(cluster.port()));
+  ASSERT_EQ(::stat(socket.c_str(), &sock), 0);
+  EXPECT_EQ(sock.st_mode & 0777, 0700u);
+  // Tools keep loopback TCP, with the same password.
+  const std::string password =
+      cluster.url().substr(prefix.size(), cluster.url().size() - suffix.size() - prefix.size());
+  EXPECT_EQ(select_one("host=127.0.0.1 port=" + std::to_string(cluster.port()) +
+                       " user=carnet dbname=carnet password=" + password),
+            1);
 
   // The generated password is kept next to the data folder, readable by its owner only.
   struct stat st {};
@@ -75,6 +88,11 @@ TEST(EmbeddedCluster, RejectsAWrongPassword) {
   const std::string wrong = "host=127.0.0.1 port=" + std::to_string(cluster.port()) +
                             " user=carnet password=not-the-password dbname=carnet";
   EXPECT_THROW(pqxx::connection{wrong}, pqxx::broken_connection);
+  // The socket asks for the password too (no peer or trust authentication).
+  const std::string on_socket = "host=" + cluster.options().data_dir.string() +
+                                " port=" + std::to_string(cluster.port()) +
+                                " user=carnet password=not-the-password dbname=carnet";
+  EXPECT_THROW(pqxx::connection{on_socket}, pqxx::broken_connection);
 }
 
 TEST(EmbeddedCluster, SecondStartReusesTheRunningServer) {

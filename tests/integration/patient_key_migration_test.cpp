@@ -27,7 +27,7 @@ class ScratchDatabase {
     name_ = "scratch_" + std::to_string(rng() % 1000000000);
     admin().exec("CREATE DATABASE " + name_);
     const auto& base = TestServer::shared().database_url();
-    url_ = base.substr(0, base.rfind('/') + 1) + name_;
+    url_ = testing::with_database(base, name_);
   }
   ~ScratchDatabase() {
     try {

@@ -1,5 +1,6 @@
 #include "support/test_server.hpp"
 
+#include <algorithm>
 #include <map>
 #include <mutex>
 #include <pqxx/pqxx>
@@ -33,16 +34,15 @@ config::Config test_config(const std::string& url, const std::filesystem::path& 
   return config;
 }
 
-/// The URL of database `database` on the same cluster, user and password as `url`
-/// (postgresql://carnet:PASSWORD@127.0.0.1:PORT/carnet).
-std::string with_database(const std::string& url, const std::string& database) {
-  auto slash = url.rfind('/');
-  if (slash == std::string::npos || url.find('?', slash) != std::string::npos)
-    throw std::runtime_error("unexpected database URL shape");
-  return url.substr(0, slash + 1) + database;
-}
-
 }  // namespace
+
+std::string with_database(const std::string& url, const std::string& database) {
+  const auto query = std::min(url.find('?'), url.size());
+  const auto slash = url.rfind('/', query);
+  if (slash == std::string::npos || slash < url.find('@'))
+    throw std::runtime_error("unexpected database URL shape");
+  return url.substr(0, slash + 1) + database + url.substr(query);
+}
 
 TestServer::TestServer() : impl_(std::make_unique<Impl>()) {
   impl_->cluster = std::make_unique<TestCluster>();

@@ -50,4 +50,9 @@ class TestServer {
 /// Standard FHIR JSON headers for a request with a body.
 Headers fhir_json_headers();
 
+/// The URL of database `database` on the same cluster, user and password as
+/// `url` (postgresql://carnet:PASSWORD@127.0.0.1:PORT/carnet, or
+/// postgresql://carnet:PASSWORD@/carnet?host=SOCKET_DIR&port=PORT).
+std::string with_database(const std::string& url, const std::string& database);
+
 }  // namespace carnet::testing
