@@ -696,6 +696,28 @@ TEST_F(SearchStore, IncludesRevincludesAndIterate) {
   q = by_id(org, {"g1"});
   q.revincludes = {{doctor, employer, "", false}};
   EXPECT_EQ(ids(db().search(q).included), Ids{"d1"});
+
+  // Revincludes take the referrers' versions from their index rows
+  // (migrations/0008): an update shows at once, with its type and id read
+  // with the version; a row of an older Carnet (seq 0) falls back to the
+  // resource row.
+  search::IndexEntries again;
+  again.references.push_back({subject->key, {patient, "p1", std::nullopt, "", "", "", ""}});
+  const auto o2 = put(obs, "o2", again);
+  q = by_id(patient, {"p1"});
+  q.revincludes = {{obs, subject, "", false}};
+  r = db().search(q);
+  ASSERT_EQ(ids(r.included), (Ids{"o1", "o2"}));
+  EXPECT_EQ(r.included[1].info.version, 2);
+  EXPECT_EQ(r.included[1].info.seq, o2.seq);
+  EXPECT_EQ(r.included[1].info.type, obs);
+  TestServer::shared().sql_exec(
+      "UPDATE idx_reference SET seq = 0 WHERE rid = (SELECT rid FROM resource WHERE "
+      "res_type = '" +
+      obs + "' AND res_id = 'o2')");
+  r = db().search(q);
+  ASSERT_EQ(ids(r.included), (Ids{"o1", "o2"}));
+  EXPECT_EQ(r.included[1].info.seq, o2.seq);
 }
 
 // Searches read versions through the store's version cache: a second search

@@ -71,7 +71,8 @@ const std::vector<Table>& tables() {
                   {"url", "text"},
                   {"canonical_version", "text"},
                   {"identifier_system", "text"},
-                  {"identifier_value", "text"}}});
+                  {"identifier_value", "text"},
+                  {"seq", "bigint"}}});
     t.push_back(
         {"idx_date", {rid, key, {"low", "timestamptz"}, {"high", "timestamptz"}, {"pat", "integer"}}});
     t.push_back({"idx_number", {rid, key, {"value", "numeric"}, {"low", "numeric"}, {"high", "numeric"}}});
@@ -182,7 +183,7 @@ void IndexRows::remove(std::int64_t rid) {
   removed_.push_back(std::to_string(rid));
 }
 
-void IndexRows::add(std::int64_t rid, const search::IndexEntries& e) {
+void IndexRows::add(std::int64_t rid, std::int64_t seq, const search::IndexEntries& e) {
   const std::int32_t pat = patient_key(e);
   for (const auto& s : e.strings) {
     RowWriter(tables_[kString], rid).key(s.key).text(s.value.normalized).text(s.value.exact);
@@ -208,6 +209,7 @@ void IndexRows::add(std::int64_t rid, const search::IndexEntries& e) {
       row.null();
     }
     row.opt(v.url).opt(v.canonical_version).opt(v.identifier_system).opt(v.identifier_value);
+    row.text(std::to_string(seq));
   }
   for (const auto& d : e.dates) {
     RowWriter(tables_[kDate], rid)

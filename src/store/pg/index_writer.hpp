@@ -22,9 +22,10 @@ class IndexRows {
   /// Deletes every index row of `rid` (the inserts of the same statement are
   /// not affected: they are invisible to its deletes).
   void remove(std::int64_t rid);
-  /// Inserts the rows of `entries` for `rid`. Values that cannot be stored
-  /// (a number or quantity without a value) are skipped.
-  void add(std::int64_t rid, const search::IndexEntries& entries);
+  /// Inserts the rows of `entries` for `rid`, whose current version is
+  /// `seq` (kept on the reference rows: migrations/0008). Values that cannot
+  /// be stored (a number or quantity without a value) are skipped.
+  void add(std::int64_t rid, std::int64_t seq, const search::IndexEntries& entries);
   /// True when nothing is deleted nor inserted.
   bool empty() const { return removed_.empty() && rows_ == 0; }
   /// The statement's parameters, in order.

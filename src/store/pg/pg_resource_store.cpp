@@ -162,7 +162,7 @@ class PgResourceStore final : public ResourceStore {
       for (const auto& [item, entries] : items) {
         if (current.count(item.rid) == 0 || !done.insert(item.rid).second) continue;
         index.remove(item.rid);
-        index.add(item.rid, entries);
+        index.add(item.rid, item.seq, entries);
       }
       if (!done.empty()) tx.exec_prepared("write_index", index.params().dynamic());
       tx.commit();
@@ -266,7 +266,7 @@ class PgResourceStore final : public ResourceStore {
       IndexRows index;
       for (const auto& item : batch) {
         auto it = rids.find({item.type, item.id});
-        if (it != rids.end() && item.index != nullptr) index.add(it->second, *item.index);
+        if (it != rids.end() && item.index != nullptr) index.add(it->second, seqs.at(it->first), *item.index);
       }
       if (!index.empty()) tx.exec_prepared("write_index", index.params().dynamic());
       tx.commit();
@@ -329,7 +329,7 @@ class PgResourceStore final : public ResourceStore {
     // The new version's index rows replace the previous version's, under the head's lock.
     IndexRows index;
     index.remove(rid);
-    index.add(rid, req.index);
+    index.add(rid, info.seq, req.index);
     tx.exec_prepared("write_index", index.params().dynamic());
     tx.commit();
     return result;

@@ -37,8 +37,9 @@ struct Found {
   VersionRef ref;
 };
 
-// Rows: rid, seq, res_type, res_id (the include statements select the
-// distinct resources reached; their versions are loaded once all rounds ran).
+// Rows: rid, seq, res_type, res_id ('' when unknown: load_versions reads it
+// with the version) — the include statements select the distinct resources
+// reached; their versions are loaded once all rounds ran.
 std::vector<Found> found_rows(const pqxx::result& rows) {
   std::vector<Found> out;
   out.reserve(static_cast<std::size_t>(rows.size()));
@@ -76,6 +77,20 @@ std::vector<Found> include_referrers(pqxx::transaction_base& tx, StatementCache&
   auto rids = rids_of_type(targets, inc.target_type);
   if (rids.empty()) return {};
   SqlBuilder b;
+  if (inc.param != nullptr && !inc.source_type.empty() && inc.source_type != "*") {
+    // The parameter's keys name the source type, and index rows exist only
+    // for live resources: the referrers and their current versions come from
+    // the target index alone (seq 0: a row of an older Carnet, migrations/0008).
+    const std::string sql =
+        "SELECT DISTINCT x.rid, CASE WHEN x.seq <> 0 THEN x.seq ELSE (SELECT s.seq FROM resource s WHERE "
+        "s.rid = x.rid) END, " +
+        b.param(inc.source_type) +
+        ", '' FROM resource t JOIN idx_reference x ON x.target_type = t.res_type AND x.target_id = "
+        "t.res_id WHERE t.rid = ANY(" +
+        b.param(array_literal(rids), "bigint[]") + ")" + key_filter(inc, "x") + " ORDER BY x.rid LIMIT " +
+        b.param(std::to_string(limit), "bigint");
+    return found_rows(statements.exec(tx, sql, b.params()));
+  }
   std::string rows =
       "SELECT DISTINCT s.rid, s.seq, s.res_type, s.res_id FROM resource t JOIN idx_reference x ON "
       "x.target_type "

@@ -49,8 +49,8 @@ void prepare_statements(pqxx::connection& c) {
             string("SELECT ") + kVersionColumns +
                 " FROM resource_version WHERE res_type = $1 AND res_id = $2 AND version = $3");
   // Versions by seq for a search's page and includes (version_loader.hpp).
-  c.prepare("versions_by_seq",
-            string("SELECT ") + kVersionColumns + " FROM resource_version WHERE seq = ANY($1::bigint[])");
+  c.prepare("versions_by_seq", string("SELECT ") + kVersionColumns +
+                                   ", res_type, res_id FROM resource_version WHERE seq = ANY($1::bigint[])");
   c.prepare("head_for_update",
             "SELECT r.version, r.deleted, v.patient, r.rid FROM resource r LEFT JOIN resource_version v "
             "ON v.seq = r.seq WHERE r.res_type = $1 AND r.res_id = $2 FOR UPDATE OF r");

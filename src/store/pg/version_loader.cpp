@@ -34,7 +34,11 @@ std::vector<StoredVersion> load_versions(pqxx::transaction_base& tx, VersionCach
     const auto& ref = refs[i];
     const auto it = row_of.find(ref.seq);
     if (it == row_of.end()) throw std::logic_error("No version has seq " + std::to_string(ref.seq));
-    out[i] = to_version(rows[it->second], ref.type, ref.id);
+    const auto& row = rows[it->second];
+    // A ref may know only its seq (revincludes read from index rows): the
+    // version row names its resource.
+    out[i] = ref.id.empty() ? to_version(row, row[6].as<std::string>(), row[7].as<std::string>())
+                            : to_version(row, ref.type, ref.id);
     cache.put(out[i]);
   }
   return out;

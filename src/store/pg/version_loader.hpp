@@ -12,7 +12,8 @@
 
 namespace carnet::store::pg {
 
-/// A version a query found: its seq and the resource it belongs to.
+/// A version a query found: its seq and the resource it belongs to (an
+/// empty id: unknown, read with the version).
 struct VersionRef {
   std::int64_t seq = 0;
   std::string type;
@@ -23,7 +24,8 @@ struct VersionRef {
 /// read in one statement of `tx` (prepared "versions_by_seq") and then kept.
 /// A seq names one immutable version, so `tx` need not be the transaction
 /// that found the refs. Throws std::logic_error when a seq has no version
-/// (a ref must come from the resource table, whose seq always has one).
+/// (a ref must come from the resource table or an index row, whose seq
+/// always has one).
 std::vector<StoredVersion> load_versions(pqxx::transaction_base& tx, VersionCache& cache,
                                          const std::vector<VersionRef>& refs);
 
