@@ -1,7 +1,7 @@
 // migrations/0006-0008 fill the columns they add to the index rows written
 // before them with the rules the server uses for new rows: the patient key
 // of token (0006) and date (0007) rows (store/pg/patient_key.hpp), and the
-// current seq on reference rows (0008). A database at 0005 with hand-made
+// current seq on reference (0008) and date (0009) rows. A database at 0005 with hand-made
 // rows is migrated, and each row is compared with what the server writes.
 #include <gtest/gtest.h>
 
@@ -116,6 +116,9 @@ TEST(PatientKeyMigration, FillsTheKeysOfExistingRowsAsTheServerWould) {
   // 0008: reference rows carry their resource's current seq.
   EXPECT_EQ(read.exec1("SELECT count(*) FROM idx_reference WHERE seq <> rid + 100")[0].as<int>(), 0);
   EXPECT_EQ(read.exec1("SELECT count(*) FROM idx_reference")[0].as<int>(), 7);
+  // 0009: so do date rows.
+  EXPECT_EQ(read.exec1("SELECT count(*) FROM idx_date WHERE seq <> rid + 100")[0].as<int>(), 0);
+  EXPECT_EQ(read.exec1("SELECT count(*) FROM idx_date")[0].as<int>(), 6);
 }
 
 }  // namespace

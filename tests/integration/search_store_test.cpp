@@ -584,6 +584,27 @@ TEST_F(SearchStore, PatientScopedDateSearches) {
   q.criteria.push_back(value(date, {since_2021}));
   q.sort.push_back({date, date->code, true});
   EXPECT_EQ(ids(db().search(q).matches), Ids{"both"});
+
+  // The sorted first page takes its versions' seqs from the date rows
+  // (migrations/0009): an update shows at once; a row of an older Carnet
+  // (seq 0) falls back to the resource row.
+  search::IndexEntries jan;
+  jan.dates.push_back(date_entry(date->key, range("2021-01-10").start, range("2021-01-10").end));
+  jan.references.push_back({subject->key, {"Patient", pa, std::nullopt, "", "", "", ""}});
+  jan.compartment_patients = {pa};
+  const auto jan2 = put(t, "jan", jan);
+  sql.exec_params("UPDATE idx_date SET seq = 0 WHERE rid = $1", rid_of("mar"));
+  auto sorted = query(t);
+  sorted.criteria.push_back(
+      value(subject, {search::ReferenceQuery{"Patient", pa, std::nullopt, "", "", {}, ""}}));
+  sorted.criteria.push_back(value(date, {since_2021}));
+  sorted.sort.push_back({date, date->code, true});
+  const auto page = db().search(sorted).matches;
+  ASSERT_EQ(ids(page), (Ids{"two", "zero", "mar", "both", "jan"}));
+  EXPECT_EQ(page[4].info.seq, jan2.seq);
+  EXPECT_EQ(page[4].info.version, 2);
+  EXPECT_EQ(page[4].info.type, t);
+  EXPECT_EQ(page[2].info.version, 1);
 }
 
 TEST_F(SearchStore, ChainAndHas) {

@@ -74,7 +74,8 @@ const std::vector<Table>& tables() {
                   {"identifier_value", "text"},
                   {"seq", "bigint"}}});
     t.push_back(
-        {"idx_date", {rid, key, {"low", "timestamptz"}, {"high", "timestamptz"}, {"pat", "integer"}}});
+        {"idx_date",
+         {rid, key, {"low", "timestamptz"}, {"high", "timestamptz"}, {"pat", "integer"}, {"seq", "bigint"}}});
     t.push_back({"idx_number", {rid, key, {"value", "numeric"}, {"low", "numeric"}, {"high", "numeric"}}});
     t.push_back({"idx_quantity",
                  {rid,
@@ -216,7 +217,8 @@ void IndexRows::add(std::int64_t rid, std::int64_t seq, const search::IndexEntri
         .key(d.key)
         .text(instant_text(d.value.low))
         .text(instant_text(d.value.high))
-        .key(pat);
+        .key(pat)
+        .text(std::to_string(seq));
   }
   for (const auto& n : e.numbers) {
     if (!storable(n.value)) continue;

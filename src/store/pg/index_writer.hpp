@@ -23,7 +23,7 @@ class IndexRows {
   /// not affected: they are invisible to its deletes).
   void remove(std::int64_t rid);
   /// Inserts the rows of `entries` for `rid`, whose current version is
-  /// `seq` (kept on the reference rows: migrations/0008). Values that cannot
+  /// `seq` (kept on the reference and date rows: migrations/0008, 0009). Values that cannot
   /// be stored (a number or quantity without a value) are skipped.
   void add(std::int64_t rid, std::int64_t seq, const search::IndexEntries& entries);
   /// True when nothing is deleted nor inserted.

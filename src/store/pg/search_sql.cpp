@@ -517,7 +517,7 @@ bool sort_value_here(const search::Query& q, const std::vector<std::string>& key
 }
 
 DrivenRows driven_rows(const search::Query& q, const std::vector<std::string>& key_types, const Plan& p,
-                       SqlBuilder& b, bool with_sort_value = false) {
+                       SqlBuilder& b, bool with_sort_value = false, bool with_seq = false) {
   DrivenRows out;
   if (p.driver == kCompartment && q.compartment) {
     out.alias = "cm";
@@ -536,10 +536,18 @@ DrivenRows driven_rows(const search::Query& q, const std::vector<std::string>& k
     out.alias = b.alias("g");
     // A resource's rows all carry its key: the group holds all its values of
     // the parameter, so its sort value is the one sort_columns would read.
-    const std::string sort_value =
-        with_sort_value ? ", " + date_sort_value(m.alias, q.sort.front().descending) + " AS s0" : "";
-    out.sql = "SELECT " + out.alias + ".rid" + (sort_value.empty() ? "" : ", " + out.alias + ".s0") +
-              " FROM (SELECT " + m.alias + ".rid" + sort_value + " FROM idx_date " + m.alias + " WHERE " +
+    // Its rows also carry its current version's seq (0: written by an older
+    // Carnet, migrations/0009).
+    std::string inner = m.alias + ".rid", outer = out.alias + ".rid";
+    if (with_sort_value) {
+      inner += ", " + date_sort_value(m.alias, q.sort.front().descending) + " AS s0";
+      outer += ", " + out.alias + ".s0";
+    }
+    if (with_seq) {
+      inner += ", max(" + m.alias + ".seq) AS seq";
+      outer += ", " + out.alias + ".seq";
+    }
+    out.sql = "SELECT " + outer + " FROM (SELECT " + inner + " FROM idx_date " + m.alias + " WHERE " +
               m.alias + ".pat IN (" + b.param(std::to_string(patient_key(p.scope->id)), "integer") +
               ", 0) AND " + m.keys + " GROUP BY " + m.alias + ".rid HAVING bool_or(" + m.any + ")) " +
               out.alias + " WHERE coalesce(" + out.alias + ".rid IN (" +
@@ -587,10 +595,10 @@ std::optional<IndexRids> index_rids_sql(const search::Query& q, const std::vecto
     if (i != p.driver && !rid_only(q.criteria[i])) return std::nullopt;
   }
   const bool sort_value = sort_value_here(q, key_types, p);
-  auto rows = driven_rows(q, key_types, p, b, sort_value);
+  auto rows = driven_rows(q, key_types, p, b, sort_value, p.patient_dates);
   // The patient-dates driver yields each rid once (grouped).
-  if (p.patient_dates) return IndexRids{std::move(rows.sql), sort_value};
-  return IndexRids{"SELECT DISTINCT" + rows.sql.substr(6), false};
+  if (p.patient_dates) return IndexRids{std::move(rows.sql), sort_value, true};
+  return IndexRids{"SELECT DISTINCT" + rows.sql.substr(6), false, false};
 }
 
 std::string filter_sql(const search::Query& q, const std::vector<std::string>& key_types, SqlBuilder& b,

@@ -104,10 +104,13 @@ std::string date_sort_value(std::string_view alias, bool descending);
 
 /// A query yielding the rids of the matches of a search, no duplicates.
 struct IndexRids {
-  std::string sql;  ///< columns `rid`, and `s0` when first_sort_value
+  std::string sql;  ///< columns `rid`, then `s0` when first_sort_value, then `seq` when seq
   /// `s0` is the value of the first _sort key (as its SortColumn would read
   /// it), read with the driving rows.
   bool first_sort_value = false;
+  /// `seq` is the seq of the resource's current version, from its index
+  /// rows; 0 when they do not know it (rows of an older Carnet).
+  bool seq = false;
 };
 
 /// The rids of every match of `q` read from index rows alone ("SELECT
