@@ -220,37 +220,34 @@ class Search {
     // need not be looked up at all: their versions are known by seq (type
     // and id come with them).
     const bool seq_known = rids && rids->seq && q_.types.size() == 1;
-    if (seq_known) {
-      select += ", r.seq";
-      ordered += ", m.seq";
-    }
+    if (seq_known) select += ", r.seq";
     const std::string matches =
         rids ? "(" + rids->sql + ") r" : "resource r WHERE " + filter_sql(q_, key_types_, b);
     const std::string order = order_by_sql(columns_, false);  // "ORDER BY m.s0 ..., m.rid ASC"
-    const std::string window = order.substr(std::string_view("ORDER BY ").size());
-    // o: the ordered matches numbered 1..n; the page's rows (n <= count) get
-    // their resource row by an outer join, the others only their rid. The
-    // lateral subquery (OFFSET 0: not flattened) turns n <= count into a
-    // one-time filter, so rows beyond the page are not even looked up.
-    const std::string page = std::to_string(q_.count);
-    const std::string ordered_matches = "(" + ordered + ", row_number() OVER (ORDER BY " + window +
-                                        ") AS n FROM (" + select + " FROM " + matches + ") m " + order +
-                                        " LIMIT " + std::to_string(kMaxSnapshot + 1) + ") o";
     std::string sql;
     if (seq_known) {
-      // seq 0: a row written by an older Carnet (migrations/0009); its
-      // resource row says.
+      // Every row comes with its seq: no numbering, no second pass, just
+      // the ordered matches (seq 0: a row written by an older Carnet,
+      // migrations/0009; its resource row says).
+      std::string values;
+      for (std::size_t i = 0; i < columns_.size(); ++i) values += ", m.s" + std::to_string(i) + "::text";
       sql =
-          "SELECT CASE WHEN o.n <= " + page +
-          " THEN CASE WHEN o.seq <> 0 THEN o.seq ELSE (SELECT pr.seq FROM resource pr WHERE pr.rid = o.rid) "
-          "END END, " +
-          b.param(q_.types.front()) + ", '', o.rid" + sort_values + ", o.rid FROM " + ordered_matches +
-          " ORDER BY o.n";
+          "SELECT CASE WHEN m.seq <> 0 THEN m.seq ELSE (SELECT pr.seq FROM resource pr WHERE pr.rid = m.rid) "
+          "END, " +
+          b.param(q_.types.front()) + ", '', m.rid" + values + ", m.rid FROM (" + select + " FROM " +
+          matches + ") m " + order + " LIMIT " + std::to_string(kMaxSnapshot + 1);
     } else {
-      sql =
-          page_select("pr") + sort_values + ", o.rid FROM " + ordered_matches +
-          " LEFT JOIN LATERAL (SELECT pr.seq, pr.res_type, pr.res_id, pr.rid FROM resource pr WHERE o.n <= " +
-          page + " AND pr.rid = o.rid OFFSET 0) pr ON true ORDER BY o.n";
+      // o: the ordered matches numbered 1..n; the page's rows (n <= count)
+      // get their resource row by an outer join, the others only their rid.
+      // The lateral subquery (OFFSET 0: not flattened) turns n <= count into
+      // a one-time filter, so rows beyond the page are not even looked up.
+      const std::string window = order.substr(std::string_view("ORDER BY ").size());
+      sql = page_select("pr") + sort_values + ", o.rid FROM (" + ordered + ", row_number() OVER (ORDER BY " +
+            window + ") AS n FROM (" + select + " FROM " + matches + ") m " + order + " LIMIT " +
+            std::to_string(kMaxSnapshot + 1) +
+            ") o LEFT JOIN LATERAL (SELECT pr.seq, pr.res_type, pr.res_id, pr.rid FROM resource pr WHERE o.n "
+            "<= " +
+            std::to_string(q_.count) + " AND pr.rid = o.rid OFFSET 0) pr ON true ORDER BY o.n";
     }
     const auto rows = exec(sql, b);
     const auto rid_column = kExtra + static_cast<pqxx::row::size_type>(columns_.size());
