@@ -8,6 +8,10 @@
 
 namespace carnet::audit {
 
+namespace {
+constexpr const char* kNotTraced = "The audit trail could not be written; the request was not served";
+}  // namespace
+
 Trail::Trail(Flush flush, std::size_t max_batch)
     : group_(
           [flush = std::move(flush)](std::vector<core::AccessRecord>& batch) {
@@ -27,8 +31,16 @@ void Trail::record(core::AccessRecord record) {
   } catch (const std::exception&) {
     // The cause is logged once by the writer; the client learns only that the
     // request could not be traced, hence not served.
-    throw core::unavailable("The audit trail could not be written; the request was not served");
+    throw core::unavailable(kNotTraced);
   }
+}
+
+void Trail::record_async(core::AccessRecord record, Committed committed) {
+  group_.submit_async(std::move(record),
+                      [committed = std::move(committed)](std::optional<bool>, std::exception_ptr error) {
+                        // As record(): the cause was logged by the writer.
+                        committed(error ? std::make_exception_ptr(core::unavailable(kNotTraced)) : nullptr);
+                      });
 }
 
 }  // namespace carnet::audit

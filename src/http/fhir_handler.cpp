@@ -73,9 +73,9 @@ class FhirHandler {
   FhirHandler(service::FhirService& service, FhirHandlerOptions options)
       : service_(service), options_(std::move(options)) {}
 
-  HttpResponse operator()(HttpRequest&& req) {
+  void operator()(HttpRequest&& req, const Respond& respond) {
     auto [path, query] = split_target(req.target);
-    if (path == "/healthz") return HttpResponse{200, {{"content-type", "text/plain"}}, "ok\n"};
+    if (path == "/healthz") return respond(HttpResponse{200, {{"content-type", "text/plain"}}, "ok\n"});
 
     service::Context ctx;
     auto& audit = ctx.audit;
@@ -90,14 +90,26 @@ class FhirHandler {
     try {
       reply = serve(req, path, query, ctx, pretty);
       audit.http_status = reply.status;
-      service_.finish_audit(ctx);
     } catch (const core::Error& e) {
-      reply = fail(ctx, e);
+      reply = refusal(ctx, e);
     } catch (const std::exception& e) {
-      reply = fail(ctx, core::internal(e.what()));
+      reply = refusal(ctx, core::internal(e.what()));
     }
-    std::string allow = reply.status == 405 ? allowed_methods(path) : std::string();
-    return to_http(std::move(reply), pretty, allow);
+    const std::string allow = reply.status == 405 ? allowed_methods(path) : std::string();
+    // Serialised now, on the worker: the audit writer only passes it on.
+    HttpResponse response = to_http(std::move(reply), pretty, allow);
+    service_.finish_audit_async(
+        ctx, [response = std::move(response), respond, pretty](std::exception_ptr error) mutable {
+          if (!error) return respond(std::move(response));
+          // Untraced, the answer must not leave; the cause is in the log.
+          try {
+            std::rethrow_exception(error);
+          } catch (const core::Error& e) {
+            respond(to_http(outcome_reply(e), pretty, {}));
+          } catch (...) {
+            respond(to_http(outcome_reply(core::internal("audit trail failure")), pretty, {}));
+          }
+        });
   }
 
  private:
@@ -157,11 +169,9 @@ class FhirHandler {
     if (service_.model().is_resource_type(first)) audit.entity_type = std::string(first);
   }
 
-  // The single error boundary: the failure is audited (unless the service
-  // already committed its record), then becomes an OperationOutcome.
-  service::Reply fail(service::Context& ctx, const core::Error& error) {
-    const core::Error* answer = &error;
-    std::optional<core::Error> unavailable;
+  // The single error boundary: the refusal is audited with the request (unless
+  // the service already committed its record), then becomes an OperationOutcome.
+  static service::Reply refusal(service::Context& ctx, const core::Error& error) {
     if (error.status() >= 500) {
       spdlog::error("{} {} failed: {} {}", ctx.audit.http_method, ctx.audit.interaction, error.status(),
                     error.log_message().empty() ? error.what() : error.log_message());
@@ -169,17 +179,15 @@ class FhirHandler {
     if (!ctx.audited) {
       ctx.audit.http_status = error.status();
       if (!error.issues().empty()) ctx.audit.outcome_desc = error.issues().front().diagnostics;
-      try {
-        service_.finish_audit(ctx);
-      } catch (const core::Error& audit_error) {
-        unavailable = audit_error;
-        answer = &*unavailable;
-      }
     }
+    return outcome_reply(error);
+  }
+
+  static service::Reply outcome_reply(const core::Error& error) {
     service::Reply reply;
-    reply.status = answer->status();
-    reply.body = core::to_json_text(fhir::operation_outcome(answer->issues()));
-    reply.headers = answer->headers();
+    reply.status = error.status();
+    reply.body = core::to_json_text(fhir::operation_outcome(error.issues()));
+    reply.headers = error.headers();
     return reply;
   }
 
@@ -240,9 +248,9 @@ class FhirHandler {
 
 }  // namespace
 
-Handler make_fhir_handler(service::FhirService& service, FhirHandlerOptions options) {
+AsyncHandler make_fhir_handler(service::FhirService& service, FhirHandlerOptions options) {
   auto handler = std::make_shared<FhirHandler>(service, std::move(options));
-  return [handler](HttpRequest&& req) { return (*handler)(std::move(req)); };
+  return [handler](HttpRequest&& req, const Respond& respond) { (*handler)(std::move(req), respond); };
 }
 
 }  // namespace carnet::http

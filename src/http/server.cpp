@@ -27,9 +27,10 @@ constexpr auto kForceCloseWait = std::chrono::seconds(2);
 unsigned worker_count(const config::Config& config) {
   if (config.threads.workers != 0) return config.threads.workers;
   // config.hpp: 0 = max(64, 4 × the pool size). Workers block not only
-  // on pooled connections but also while their audit record waits for the
-  // next grouped commit (audit::Trail), which holds no connection: enough of
-  // them must be waiting for a commit to carry a large batch.
+  // on pooled connections but also while a create waits for the next grouped
+  // commit (the store's create batch), which holds no connection: enough of
+  // them must be waiting for a commit to carry a large batch. (Audit commits
+  // hold no worker: the FHIR handler answers from the trail's writer.)
   return static_cast<unsigned>(std::max<std::size_t>(64, 4 * config::effective_pool_size(config.database)));
 }
 
@@ -41,7 +42,7 @@ struct Server::Impl {
   config::Config config;
   std::filesystem::path certificate;
   std::filesystem::path private_key;
-  Handler handler;
+  AsyncHandler handler;
 
   std::shared_ptr<ServerState> state;
   std::optional<asio::io_context> io;
@@ -86,6 +87,8 @@ struct Server::Impl {
     // Their responses are posted back and either written (graceful case) or
     // dropped by a force-closed session.
     workers->join();
+    // Answers computed by the pool but still waiting for their audit commit.
+    state->wait_for_answers(std::chrono::seconds(5));
     state->wait_until_idle(std::chrono::steady_clock::now() + kForceCloseWait);
 
     io_guard.reset();
@@ -98,13 +101,20 @@ struct Server::Impl {
 };
 
 Server::Server(const config::Config& config, std::filesystem::path tls_certificate,
-               std::filesystem::path tls_private_key, Handler handler)
+               std::filesystem::path tls_private_key, AsyncHandler handler)
     : impl_(std::make_unique<Impl>()) {
   impl_->config = config;
   impl_->certificate = std::move(tls_certificate);
   impl_->private_key = std::move(tls_private_key);
   impl_->handler = std::move(handler);
 }
+
+Server::Server(const config::Config& config, std::filesystem::path tls_certificate,
+               std::filesystem::path tls_private_key, Handler handler)
+    : Server(config, std::move(tls_certificate), std::move(tls_private_key),
+             [handler = std::move(handler)](HttpRequest&& request, const Respond& respond) {
+               respond(handler(std::move(request)));
+             }) {}
 
 Server::~Server() {
   try {

@@ -1,5 +1,7 @@
 #include "http/server_state.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <vector>
 
 namespace carnet::http::detail {
@@ -66,6 +68,26 @@ void ServerState::stop_all_sessions(bool force) {
         session->request_stop();
       }
     }
+  }
+}
+
+void ServerState::answer_due() noexcept {
+  std::lock_guard lock(mutex_);
+  ++answers_due_;
+}
+
+void ServerState::answer_given() noexcept {
+  std::lock_guard lock(mutex_);
+  --answers_due_;
+  idle_.notify_all();
+}
+
+void ServerState::wait_for_answers(std::chrono::seconds report) {
+  std::unique_lock lock(mutex_);
+  // No deadline: an answer posted to a destroyed io_context would be a crash.
+  // Handlers always answer (the trail calls back whether its commit worked or not).
+  while (!idle_.wait_for(lock, report, [this] { return answers_due_ == 0; })) {
+    spdlog::warn("http: still waiting for {} answer(s) before stopping", answers_due_);
   }
 }
 

@@ -53,11 +53,11 @@ class ConnectionSlot {
 /// still finds it alive).
 class ServerState {
  public:
-  ServerState(Handler handler, const config::LimitsConfig& limits, asio::thread_pool::executor_type workers,
-              std::shared_ptr<ssl::context> tls)
+  ServerState(AsyncHandler handler, const config::LimitsConfig& limits,
+              asio::thread_pool::executor_type workers, std::shared_ptr<ssl::context> tls)
       : handler_(std::move(handler)), limits_(limits), workers_(workers), tls_(std::move(tls)) {}
 
-  const Handler& handler() const noexcept { return handler_; }
+  const AsyncHandler& handler() const noexcept { return handler_; }
   const config::LimitsConfig& limits() const noexcept { return limits_; }
   asio::thread_pool::executor_type workers() const noexcept { return workers_; }
   /// The TLS context; null when HTTPS is disabled.
@@ -84,18 +84,28 @@ class ServerState {
   /// Calls request_stop() (graceful) or force_close() on every live session.
   void stop_all_sessions(bool force);
 
+  /// Counts the requests handed to the handler whose answer has not reached
+  /// the I/O side yet (an answer may come from a thread outside the worker
+  /// pool, e.g. the audit trail's writer). stop() waits for none to be left
+  /// before it stops the io_context the answers are posted to.
+  void answer_due() noexcept;
+  void answer_given() noexcept;
+  /// Blocks until no answer is due; logs every `report` while waiting.
+  void wait_for_answers(std::chrono::seconds report);
+
  private:
   friend class ConnectionSlot;
   void release_slot() noexcept;
 
-  Handler handler_;
+  AsyncHandler handler_;
   config::LimitsConfig limits_;
   asio::thread_pool::executor_type workers_;
   std::shared_ptr<ssl::context> tls_;
 
   std::atomic<bool> stopping_{false};
   std::atomic<std::size_t> live_{0};
-  std::mutex mutex_;  // guards sessions_ and pairs with idle_
+  std::size_t answers_due_ = 0;  // guarded by mutex_
+  std::mutex mutex_;             // guards sessions_ and pairs with idle_
   std::condition_variable idle_;
   std::unordered_map<SessionControl*, std::weak_ptr<SessionControl>> sessions_;
 };

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <chrono>
 #include <limits>
 #include <optional>
@@ -31,17 +32,17 @@ HttpResponse fallback_500() {
   return HttpResponse{500, {{"Content-Type", "text/plain; charset=utf-8"}}, "Internal Server Error"};
 }
 
-/// Runs the handler on a worker thread. Handlers must not throw; if one does,
-/// the client still gets an answer and the log gets the reason.
-HttpResponse call_handler(const Handler& handler, HttpRequest&& request) {
+/// Runs the handler on a worker thread. Handlers must not throw; if one does
+/// before answering, the client still gets an answer and the log gets the reason.
+void call_handler(const AsyncHandler& handler, HttpRequest&& request, const Respond& respond) {
   try {
-    return handler(std::move(request));
+    return handler(std::move(request), respond);
   } catch (const std::exception& e) {
     spdlog::error("http: handler threw: {}", e.what());
   } catch (...) {
     spdlog::error("http: handler threw a non-standard exception");
   }
-  return fallback_500();
+  respond(fallback_500());  // ignored when it had answered
 }
 
 bool is_http_error(const error_code& ec) {
@@ -245,15 +246,48 @@ class Session final : public SessionControl, public std::enable_shared_from_this
     method_ = request.method;
     path_ = std::string(path_of(request.target));
     // Handlers block on the database: never run them on an I/O thread. The
-    // answer comes back through the session's strand.
-    asio::post(state_->workers(),
-               [self = this->shared_from_this(), request = std::move(request), strand = executor_]() mutable {
-                 HttpResponse response = call_handler(self->state_->handler(), std::move(request));
-                 asio::post(strand, [self = std::move(self), response = std::move(response)]() mutable {
-                   self->on_response(std::move(response));
-                 });
-               });
+    // answer comes back through the session's strand, from the worker or from
+    // whichever thread completes the request (the audit trail's writer).
+    asio::post(state_->workers(), [self = this->shared_from_this(), request = std::move(request)]() mutable {
+      auto answer = std::make_shared<PendingAnswer>(self);
+      call_handler(self->state_->handler(), std::move(request),
+                   [answer](HttpResponse response) { answer->give(std::move(response)); });
+    });
   }
+
+  /// The answer channel of one request, shared by the copies of its Respond:
+  /// the first answer goes to the session's strand, later ones are dropped. A
+  /// handler that loses every copy without answering gets the client a 500.
+  class PendingAnswer {
+   public:
+    explicit PendingAnswer(std::shared_ptr<Session> session) : session_(std::move(session)) {
+      session_->state_->answer_due();
+    }
+    ~PendingAnswer() {
+      if (answered_.load()) return;
+      spdlog::error("http: a handler dropped a request without answering it");
+      give(fallback_500());
+    }
+    PendingAnswer(const PendingAnswer&) = delete;
+    PendingAnswer& operator=(const PendingAnswer&) = delete;
+
+    void give(HttpResponse response) {
+      if (answered_.exchange(true)) return;
+      // Copies of Respond may outlive the answer: they must not keep the
+      // session (and its connection slot) alive.
+      auto session = std::move(session_);
+      auto state = session->state_;
+      const auto strand = session->executor_;
+      asio::post(strand, [session = std::move(session), response = std::move(response)]() mutable {
+        session->on_response(std::move(response));
+      });
+      state->answer_given();  // after the post: stop() keeps the io_context until then
+    }
+
+   private:
+    std::shared_ptr<Session> session_;
+    std::atomic<bool> answered_{false};
+  };
 
   void on_response(HttpResponse&& response) {
     if (phase_ == Phase::closed) return;  // force-closed while the handler ran

@@ -57,4 +57,9 @@ void FhirService::finish_audit(Context& c) {
   c.audited = true;
 }
 
+void FhirService::finish_audit_async(Context& c, audit::Trail::Committed committed) {
+  if (c.audited) return committed(nullptr);
+  trail_.record_async(std::move(c.audit), std::move(committed));
+}
+
 }  // namespace carnet::service

@@ -6,6 +6,7 @@
 /// transaction instead (store::ResourceStore::write).
 
 #include <cstddef>
+#include <exception>
 #include <functional>
 #include <span>
 
@@ -30,6 +31,15 @@ class Trail {
   /// Returns once `record` is committed. Thread-safe. Throws core::Error 503
   /// when the commit failed (the caller must not send its normal response).
   void record(core::AccessRecord record);
+
+  /// Called on the trail's writer thread once the record's batch is
+  /// committed (`error` null) or failed (`error` is a core::Error 503). Must
+  /// be quick, must not throw and must not call record()/record_async().
+  using Committed = std::function<void(std::exception_ptr error)>;
+
+  /// Queues `record` and returns at once; `committed` says when it is
+  /// durable. The caller must hold its answer until then. Thread-safe.
+  void record_async(core::AccessRecord record, Committed committed);
 
  private:
   core::GroupCommit<core::AccessRecord, bool> group_;

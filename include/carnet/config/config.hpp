@@ -40,7 +40,7 @@ struct LimitsConfig {
 struct ThreadsConfig {
   unsigned io = 1;  ///< Asio I/O threads (sockets, TLS, parsing)
   unsigned workers =
-      0;  ///< threads for blocking work (database, audit commits); 0 = max(64, 4 × effective_pool_size)
+      0;  ///< threads for blocking work (database, create commits); 0 = max(64, 4 × effective_pool_size)
 };
 
 /// The private PostgreSQL cluster used when `database.url` is empty.

@@ -13,6 +13,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <thread>
 #include <utility>
@@ -61,9 +62,28 @@ class GroupCommit {
     const std::size_t index = batch->items.size();
     batch->items.push_back(std::move(item));
     work_.notify_one();
+    batch->done_callbacks.emplace_back();
     batch->committed.wait(lock, [&] { return batch->done; });
     if (batch->error) std::rethrow_exception(batch->error);
     return std::move(batch->results.at(index));
+  }
+
+  /// Called once with the item's result, or with the batch's exception (then
+  /// `result` is empty), on a writer thread after the commit. Must be quick
+  /// and must not throw nor submit to this GroupCommit (it would hold up the
+  /// writer, which is the only one able to make room).
+  using Done = std::function<void(std::optional<Result> result, std::exception_ptr error)>;
+
+  /// Queues `item` and returns without waiting for its commit: `done` tells
+  /// the outcome. The caller's thread is free meanwhile, and nobody has to
+  /// wake it when the batch is committed. Blocks only while the open batch is
+  /// full. Thread-safe.
+  void submit_async(Item item, Done done) {
+    std::unique_lock lock(mutex_);
+    room_.wait(lock, [&] { return open_->items.size() < max_batch_; });
+    open_->items.push_back(std::move(item));
+    open_->done_callbacks.push_back(std::move(done));
+    work_.notify_one();
   }
 
  private:
@@ -72,6 +92,7 @@ class GroupCommit {
   struct Batch {
     std::vector<Item> items;
     std::vector<Result> results;
+    std::vector<Done> done_callbacks;  // parallel to items; empty for blocking submitters
     std::exception_ptr error;
     std::condition_variable committed;
     bool done = false;
@@ -97,7 +118,22 @@ class GroupCommit {
       batch->done = true;
       lock.unlock();
       batch->committed.notify_all();  // outside the lock: woken callers need it at once
+      finish_async(*batch);
       lock.lock();
+    }
+  }
+
+  // Outside the lock; the batch is done, so no blocking submitter touches
+  // `results` any more except to move its own slot out (not these slots).
+  static void finish_async(Batch& batch) {
+    for (std::size_t i = 0; i < batch.done_callbacks.size(); ++i) {
+      auto& done = batch.done_callbacks[i];
+      if (!done) continue;
+      if (batch.error) {
+        done(std::nullopt, batch.error);
+      } else {
+        done(std::move(batch.results[i]), nullptr);
+      }
     }
   }
 

@@ -18,7 +18,9 @@ struct FhirHandlerOptions {
   std::string base_path = "/fhir";
 };
 
-/// A transport Handler for `service`. `service` must outlive it. Thread-safe.
-Handler make_fhir_handler(service::FhirService& service, FhirHandlerOptions options);
+/// A transport handler for `service`: it answers once the request's audit
+/// record is committed, from the trail's writer thread, so that no worker
+/// sleeps through the commit. `service` must outlive it. Thread-safe.
+AsyncHandler make_fhir_handler(service::FhirService& service, FhirHandlerOptions options);
 
 }  // namespace carnet::http

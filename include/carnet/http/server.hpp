@@ -46,11 +46,24 @@ struct HttpResponse {
 /// rejected ones. Must be thread-safe and must not throw (answer 500 instead).
 using Handler = std::function<HttpResponse(HttpRequest&&)>;
 
+/// Sends the answer to one request. Call it once, from any thread; later
+/// calls are ignored.
+using Respond = std::function<void(HttpResponse)>;
+
+/// As Handler, but it answers through `respond`, at once or later from
+/// another thread — e.g. once the request's audit record is committed, so
+/// that no worker thread sleeps through the commit. It must not block waiting
+/// for that, and every request must get its answer.
+using AsyncHandler = std::function<void(HttpRequest&&, Respond respond)>;
+
 /// Listens on the configured plain and TLS endpoints and serves `handler`.
 /// Thread-safety: start/stop from one controlling thread; ports are readable after start.
 class Server {
  public:
   /// `tls_certificate`/`tls_private_key` are PEM files (required when https is enabled).
+  Server(const config::Config& config, std::filesystem::path tls_certificate,
+         std::filesystem::path tls_private_key, AsyncHandler handler);
+  /// A server whose handler answers before it returns.
   Server(const config::Config& config, std::filesystem::path tls_certificate,
          std::filesystem::path tls_private_key, Handler handler);
   ~Server();

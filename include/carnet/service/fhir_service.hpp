@@ -86,6 +86,13 @@ class FhirService {
   /// Throws core::Error 503 when it cannot be written.
   void finish_audit(Context& context);
 
+  /// As finish_audit, without waiting for the commit: `committed` gets null
+  /// once the record is durable, or a core::Error 503 when it cannot be
+  /// written; it runs on the trail's writer thread (see audit::Trail), or at
+  /// once on this thread when the record was already committed. The record is
+  /// moved out of `context`.
+  void finish_audit_async(Context& context, audit::Trail::Committed committed);
+
   const fhir::Model& model() const { return *model_; }
 
  private:

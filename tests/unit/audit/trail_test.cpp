@@ -9,6 +9,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <future>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -297,6 +298,40 @@ TEST(AuditTrail, DestructionAfterConcurrentUseLosesNothing) {
   EXPECT_EQ(seen.size(), static_cast<std::size_t>(kThreads * kEach));
   for (const auto& [id, n] : seen) EXPECT_EQ(n, 1) << id;
   for (const auto& b : store.batches()) EXPECT_FALSE(b.empty());
+}
+
+TEST(AuditTrail, AsyncRecordCallsBackOnceCommitted) {
+  FakeStore store;
+  Trail trail(store.flush(), 16);
+  store.hold();
+  std::promise<bool> committed;
+  trail.record_async(rec(1), [&](std::exception_ptr error) {
+    // Already durable when we are told.
+    committed.set_value(!error && store.committed().count("1") == 1);
+  });
+  store.wait_calls(1);  // record_async returned while its commit is held
+  auto future = committed.get_future();
+  EXPECT_EQ(future.wait_for(std::chrono::milliseconds(50)), std::future_status::timeout);
+  store.release();
+  EXPECT_TRUE(future.get());
+}
+
+TEST(AuditTrail, AsyncRecordOfAFailedCommitGets503) {
+  FakeStore store;
+  Trail trail(store.flush(), 16);
+  store.fail_call(1);
+  std::promise<int> status;
+  trail.record_async(rec(1), [&](std::exception_ptr error) {
+    try {
+      if (error) std::rethrow_exception(error);
+      status.set_value(200);
+    } catch (const core::Error& e) {
+      EXPECT_EQ(e.issues().at(0).code, "transient");
+      status.set_value(e.status());
+    }
+  });
+  EXPECT_EQ(status.get_future().get(), 503);
+  EXPECT_TRUE(store.committed().empty());
 }
 
 TEST(AuditTrail, IdleDestructorCommitsNothing) {

@@ -7,7 +7,9 @@
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
+#include <future>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -88,6 +90,93 @@ TEST(GroupCommit, FailureReachesEveryCallerOfTheBatchWithItsType) {
 TEST(GroupCommit, WrongResultCountIsAnErrorNotACrash) {
   GroupCommit<int, int> group([](std::vector<int>&) { return std::vector<int>{}; }, 4);
   EXPECT_THROW(group.submit(1), std::logic_error);
+}
+
+// submit_async: the caller goes on at once; the callback brings each item's
+// own result after the commit, on the writer thread, blocking and
+// non-blocking submitters sharing batches.
+TEST(GroupCommit, AsyncSubmittersGetTheirResultFromTheWriterThread) {
+  std::mutex mutex;
+  std::condition_variable changed;
+  bool open = false;
+  std::thread::id writer;
+  GroupCommit<int, int> group(
+      [&](std::vector<int>& batch) {
+        std::unique_lock lock(mutex);
+        writer = std::this_thread::get_id();
+        changed.wait(lock, [&] { return open; });  // held until the test has queued everything
+        std::vector<int> out;
+        for (int v : batch) out.push_back(v * 10);
+        return out;
+      },
+      64);
+  constexpr int kItems = 20;
+  std::vector<int> results(kItems, -1);
+  std::vector<std::thread::id> threads(kItems);
+  std::atomic<int> done{0};
+  for (int i = 0; i < kItems; ++i) {
+    // Returns although the writer is held: nothing waits for the commit.
+    group.submit_async(i, [&, i](std::optional<int> result, std::exception_ptr error) {
+      EXPECT_FALSE(error);
+      results[i] = result.value_or(-2);
+      threads[i] = std::this_thread::get_id();
+      ++done;
+    });
+  }
+  EXPECT_EQ(done.load(), 0);
+  std::thread blocking([&] { EXPECT_EQ(group.submit(7), 70); });
+  {
+    std::lock_guard lock(mutex);
+    open = true;
+  }
+  changed.notify_all();
+  blocking.join();
+  while (done.load() < kItems) std::this_thread::yield();
+  for (int i = 0; i < kItems; ++i) {
+    EXPECT_EQ(results[i], i * 10);
+    EXPECT_EQ(threads[i], writer);
+  }
+}
+
+TEST(GroupCommit, AsyncSubmittersOfAFailedBatchGetItsException) {
+  GroupCommit<int, int> group(
+      [](std::vector<int>& batch) -> std::vector<int> {
+        for (int v : batch)
+          if (v < 0) throw unavailable("down");
+        return batch;
+      },
+      8);
+  std::promise<int> status;
+  group.submit_async(-1, [&](std::optional<int> result, std::exception_ptr error) {
+    EXPECT_FALSE(result);
+    try {
+      std::rethrow_exception(error);
+    } catch (const Error& e) {
+      status.set_value(e.status());
+    } catch (...) {
+      status.set_value(0);
+    }
+  });
+  EXPECT_EQ(status.get_future().get(), 503);
+  std::promise<int> later;
+  group.submit_async(4, [&](std::optional<int> result, std::exception_ptr) { later.set_value(*result); });
+  EXPECT_EQ(later.get_future().get(), 4);
+}
+
+TEST(GroupCommit, DestructionCommitsQueuedAsyncItemsAndCallsThemBack) {
+  std::atomic<int> committed{0}, called{0};
+  {
+    GroupCommit<int, int> group(
+        [&](std::vector<int>& batch) {
+          committed += static_cast<int>(batch.size());
+          return batch;
+        },
+        4);
+    for (int i = 0; i < 30; ++i)
+      group.submit_async(i, [&](std::optional<int>, std::exception_ptr) { ++called; });
+  }
+  EXPECT_EQ(committed.load(), 30);
+  EXPECT_EQ(called.load(), 30);
 }
 
 }  // namespace

@@ -3,6 +3,8 @@
 // and what the audit trail records of a search.
 #include <gtest/gtest.h>
 
+#include <future>
+
 #include "carnet/http/fhir_handler.hpp"
 #include "unit/service/service_fixture.hpp"
 
@@ -29,7 +31,10 @@ class HandlerSearch : public service::ServiceTest {
     req.headers.emplace_back("host", "h");
     req.body = std::move(body);
     req.remote_address = "127.0.0.1";
-    return handler(std::move(req));
+    // The handler answers once the audit record is committed, on the trail's thread.
+    std::promise<HttpResponse> answer;
+    handler(std::move(req), [&answer](HttpResponse res) { answer.set_value(std::move(res)); });
+    return answer.get_future().get();
   }
 
   static std::string self_link(const Json& bundle) {
@@ -38,7 +43,7 @@ class HandlerSearch : public service::ServiceTest {
     return {};
   }
 
-  Handler handler = make_fhir_handler(service, FhirHandlerOptions{});
+  AsyncHandler handler = make_fhir_handler(service, FhirHandlerOptions{});
   const std::pair<std::string, std::string> form{"content-type", "application/x-www-form-urlencoded"};
 };
 

@@ -48,6 +48,55 @@ TEST_F(TransportTest, BlockedHandlerDoesNotBlockOtherConnections) {
   EXPECT_NE(threads[0], std::this_thread::get_id());
 }
 
+// An asynchronous handler answers later from a thread of its own (as the FHIR
+// handler does from the audit writer): its worker is free meanwhile.
+TEST_F(TransportTest, LaterAnswerFromAnotherThreadLeavesTheWorkerFree) {
+  std::promise<Respond> parked;
+  auto config = test_config();
+  config.threads.workers = 1;
+  start_async(config, [&](HttpRequest&& request, const Respond& respond) {
+    if (request.target == "/later") return parked.set_value(respond);
+    respond(HttpResponse{200, {}, "now"});
+  });
+  auto later = std::async(std::launch::async, [port = server_->http_port()] {
+    return carnet::testing::fetch("127.0.0.1", port, "GET", "/later");
+  });
+  Respond respond = parked.get_future().get();
+  // The only worker has returned from /later: it serves this one.
+  const auto now = carnet::testing::fetch("127.0.0.1", server_->http_port(), "GET", "/now");
+  EXPECT_EQ(now.body, "now");
+  EXPECT_EQ(later.wait_for(200ms), std::future_status::timeout) << "answered before respond was called";
+  std::thread([respond] {
+    respond(HttpResponse{201, {}, "later"});
+    respond(HttpResponse{500, {}, "twice"});  // ignored: one answer per request
+  }).join();
+  const auto answer = later.get();
+  EXPECT_EQ(answer.status, 201);
+  EXPECT_EQ(answer.body, "later");
+}
+
+TEST_F(TransportTest, HandlerThatDropsItsAnswerGets500NotAHang) {
+  start_async(test_config(), [](HttpRequest&&, const Respond&) {});
+  const auto answer = carnet::testing::fetch("127.0.0.1", server_->http_port(), "GET", "/lost");
+  EXPECT_EQ(answer.status, 500);
+}
+
+TEST_F(TransportTest, StopWaitsForAnAnswerStillDue) {
+  std::promise<Respond> parked;
+  start_async(test_config(), [&](HttpRequest&&, const Respond& respond) { parked.set_value(respond); });
+  auto pending = std::async(std::launch::async, [port = server_->http_port()] {
+    return carnet::testing::fetch("127.0.0.1", port, "GET", "/due");
+  });
+  Respond respond = parked.get_future().get();
+  auto stopped = std::async(std::launch::async, [this] { server_->stop(10); });
+  EXPECT_EQ(stopped.wait_for(300ms), std::future_status::timeout) << "stopped with an answer due";
+  respond(HttpResponse{200, {}, "finally"});
+  EXPECT_EQ(stopped.wait_for(30s), std::future_status::ready);
+  const auto answer = pending.get();
+  EXPECT_EQ(answer.status, 200);
+  EXPECT_EQ(answer.body, "finally");
+}
+
 TEST_F(TransportTest, GracefulStopLetsInFlightRequestFinish) {
   std::promise<void> entered;
   start(test_config(), [&](HttpRequest&&) {

@@ -88,6 +88,12 @@ class TransportTest : public ::testing::Test {
     server_->start();
   }
 
+  void start_async(const config::Config& config, AsyncHandler handler) {
+    server_ =
+        std::make_unique<Server>(config, tls_dir() / "cert.pem", tls_dir() / "key.pem", std::move(handler));
+    server_->start();
+  }
+
   carnet::testing::HttpClient plain_client() { return {"127.0.0.1", server_->http_port()}; }
   carnet::testing::HttpClient tls_client(
       carnet::testing::TlsVersion version = carnet::testing::TlsVersion::any) {
