@@ -4,6 +4,8 @@
 #
 #   start_server BIN DATA_DIR HTTP_PORT PG_PORT   # sets SERVER_PID, waits for /fhir/metadata
 #   stop_server                                   # stops the server we started (and its cluster)
+#   BENCH_EXTRA_TOML: more TOML appended to the configuration start_server writes,
+#     e.g. $'[threads]\nworkers = 4'
 #   db_psql DATA_DIR [psql args...]               # psql on database "carnet" of that cluster
 
 SERVER_PID=""
@@ -25,6 +27,7 @@ port = $http_port
 enabled = false
 [database.embedded]
 port = $pg_port
+${BENCH_EXTRA_TOML:-}
 EOF
   "$bin" serve --config "$data_dir/carnet.toml" >>"$data_dir/server.log" 2>&1 &
   SERVER_PID=$!

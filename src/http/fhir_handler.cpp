@@ -77,8 +77,10 @@ class FhirHandler {
     auto [path, query] = split_target(req.target);
     if (path == "/healthz") return respond(HttpResponse{200, {{"content-type", "text/plain"}}, "ok\n"});
 
-    service::Context ctx;
-    auto& audit = ctx.audit;
+    // Shared with the end of the request, which may come on another thread
+    // (a create's commit); `finished` below keeps it alive until then.
+    auto ctx = std::make_shared<service::Context>();
+    auto& audit = ctx->audit;
     audit.recorded = core::now();
     audit.agent_address = req.remote_address;
     audit.tls = req.tls;
@@ -86,35 +88,25 @@ class FhirHandler {
     if (!query.empty()) audit.query = std::string(query);
 
     bool pretty = false;
-    service::Reply reply;
     try {
-      reply = serve(req, path, query, ctx, pretty);
-      audit.http_status = reply.status;
-    } catch (const core::Error& e) {
-      reply = refusal(ctx, e);
-    } catch (const std::exception& e) {
-      reply = refusal(ctx, core::internal(e.what()));
+      service::Request r = prepare(req, path, query, *ctx, pretty);
+      service_.handle_async(r, *ctx,
+                            [this, ctx, pretty, path = std::string(path), respond](
+                                std::optional<service::Reply> reply, std::exception_ptr error) {
+                              if (reply) {
+                                ctx->audit.http_status = reply->status;
+                                return answer(ctx, std::move(*reply), pretty, path, respond);
+                              }
+                              answer(ctx, refusal(*ctx, error), pretty, path, respond);
+                            });
+    } catch (...) {
+      answer(ctx, refusal(*ctx, std::current_exception()), pretty, path, respond);
     }
-    const std::string allow = reply.status == 405 ? allowed_methods(path) : std::string();
-    // Serialised now, on the worker: the audit writer only passes it on.
-    HttpResponse response = to_http(std::move(reply), pretty, allow);
-    service_.finish_audit_async(
-        ctx, [response = std::move(response), respond, pretty](std::exception_ptr error) mutable {
-          if (!error) return respond(std::move(response));
-          // Untraced, the answer must not leave; the cause is in the log.
-          try {
-            std::rethrow_exception(error);
-          } catch (const core::Error& e) {
-            respond(to_http(outcome_reply(e), pretty, {}));
-          } catch (...) {
-            respond(to_http(outcome_reply(core::internal("audit trail failure")), pretty, {}));
-          }
-        });
   }
 
  private:
-  service::Reply serve(HttpRequest& req, std::string_view path, std::string_view query, service::Context& ctx,
-                       bool& pretty) {
+  service::Request prepare(HttpRequest& req, std::string_view path, std::string_view query,
+                           service::Context& ctx, bool& pretty) {
     if (req.rejected) throw transport_error(req.rejected->first, req.rejected->second);
     const auto& base = options_.base_path;
     if (!path.starts_with(base) || (path.size() > base.size() && path[base.size()] != '/')) {
@@ -158,7 +150,28 @@ class FhirHandler {
     r.if_none_exist = header_value(req, "if-none-exist");
     r.prefer_return = preference(req, "return");
     r.strict_handling = preference(req, "handling") == "strict";
-    return service_.handle(r, ctx);
+    return r;
+  }
+
+  // Sends `reply` once the request's audit record is committed (at once when
+  // it already is).
+  void answer(const std::shared_ptr<service::Context>& ctx, service::Reply reply, bool pretty,
+              std::string_view path, const Respond& respond) {
+    const std::string allow = reply.status == 405 ? allowed_methods(path) : std::string();
+    // Serialised here: the audit writer only passes it on.
+    HttpResponse response = to_http(std::move(reply), pretty, allow);
+    service_.finish_audit_async(
+        *ctx, [response = std::move(response), respond, pretty](std::exception_ptr error) mutable {
+          if (!error) return respond(std::move(response));
+          // Untraced, the answer must not leave; the cause is in the log.
+          try {
+            std::rethrow_exception(error);
+          } catch (const core::Error& e) {
+            respond(to_http(outcome_reply(e), pretty, {}));
+          } catch (...) {
+            respond(to_http(outcome_reply(core::internal("audit trail failure")), pretty, {}));
+          }
+        });
   }
 
   // Before routing, so that a request refused by the router (bad id, bad
@@ -171,6 +184,18 @@ class FhirHandler {
 
   // The single error boundary: the refusal is audited with the request (unless
   // the service already committed its record), then becomes an OperationOutcome.
+  static service::Reply refusal(service::Context& ctx, std::exception_ptr error) {
+    try {
+      std::rethrow_exception(error);
+    } catch (const core::Error& e) {
+      return refusal(ctx, e);
+    } catch (const std::exception& e) {
+      return refusal(ctx, core::internal(e.what()));
+    } catch (...) {
+      return refusal(ctx, core::internal("unknown exception"));
+    }
+  }
+
   static service::Reply refusal(service::Context& ctx, const core::Error& error) {
     if (error.status() >= 500) {
       spdlog::error("{} {} failed: {} {}", ctx.audit.http_method, ctx.audit.interaction, error.status(),

@@ -9,13 +9,20 @@ namespace {
 constexpr std::string_view kAuditType = "AuditEvent";
 }  // namespace
 
+namespace {
+// What every interaction's audit record says before it is served.
+void note_interaction(const Interaction& in, core::AccessRecord& audit) {
+  audit.interaction = interaction_code(in.kind);
+  audit.action = audit_action(in.kind);
+  audit.entity_type = in.type;
+  audit.entity_id = in.id;
+  if (!in.query.empty()) audit.query = in.query;
+}
+}  // namespace
+
 Reply FhirService::handle(const Request& r, Context& c) {
   const auto& in = r.interaction;
-  c.audit.interaction = interaction_code(in.kind);
-  c.audit.action = audit_action(in.kind);
-  c.audit.entity_type = in.type;
-  c.audit.entity_id = in.id;
-  if (!in.query.empty()) c.audit.query = in.query;
+  note_interaction(in, c.audit);
 
   if (in.type == kAuditType) {
     switch (in.kind) {
@@ -49,6 +56,14 @@ Reply FhirService::handle(const Request& r, Context& c) {
     case Kind::operation: return operation(r, c);
   }
   throw core::internal("unhandled interaction kind");
+}
+
+void FhirService::handle_async(const Request& r, Context& c, Finished finished) {
+  if (r.interaction.kind == Kind::create && r.interaction.type != kAuditType) {
+    note_interaction(r.interaction, c.audit);
+    return create_async(r, c, std::move(finished));
+  }
+  finished(handle(r, c), nullptr);
 }
 
 void FhirService::finish_audit(Context& c) {

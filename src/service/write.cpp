@@ -10,15 +10,62 @@
 
 namespace carnet::service {
 
-Reply FhirService::create(const Request& r, Context& c) {
+namespace {
+
+// What the reply to a write needs from its request.
+struct WriteReplyTarget {
+  std::string base_url;
+  std::string prefer_return;
+};
+
+Reply write_reply(const WriteReplyTarget& target, store::WriteResult&& result) {
+  const auto& info = result.stored.info;
+  Reply reply;
+  reply.status = result.created ? 201 : 200;
+  reply.etag = etag(info.version);
+  reply.last_modified = core::to_http_date(info.last_updated);
+  reply.location = version_url(target.base_url, info);
+  if (target.prefer_return == "minimal") {
+    // no body
+  } else if (target.prefer_return == "OperationOutcome") {
+    reply.body = core::to_json_text(
+        fhir::information_outcome(std::string(result.created ? "Created " : "Updated ") + info.type + "/" +
+                                  info.id + " version " + std::to_string(info.version)));
+  } else {
+    reply.body = std::move(result.stored.body);
+  }
+  return reply;
+}
+
+void refuse_conditional_create(const Request& r) {
   if (r.if_none_exist) {
     throw core::Error(400, {core::Issue{core::Severity::error,
                                         "not-supported",
                                         "Conditional create (If-None-Exist) is not supported yet",
                                         {}}});
   }
+}
+
+}  // namespace
+
+Reply FhirService::create(const Request& r, Context& c) {
+  refuse_conditional_create(r);
   // The server assigns the id; an id in the body is ignored (R4 http.html#create).
   return write(r, c, core::new_uuid(), true);
+}
+
+void FhirService::create_async(const Request& r, Context& c, Finished finished) {
+  refuse_conditional_create(r);
+  core::Json resource;
+  auto w = write_request(r, c, core::new_uuid(), true, resource);
+  store_.create_async(
+      std::move(w), c.audit,
+      [&c, target = WriteReplyTarget{r.base_url, r.prefer_return}, finished = std::move(finished)](
+          std::optional<store::WriteResult> result, std::exception_ptr error) {
+        if (error) return finished(std::nullopt, error);
+        c.audited = true;  // committed with the resource
+        finished(write_reply(target, std::move(*result)), nullptr);
+      });
 }
 
 Reply FhirService::update(const Request& r, Context& c) {
@@ -26,9 +73,18 @@ Reply FhirService::update(const Request& r, Context& c) {
 }
 
 Reply FhirService::write(const Request& r, Context& c, std::string id, bool must_be_new) {
+  core::Json resource;
+  auto w = write_request(r, c, std::move(id), must_be_new, resource);
+  auto result = store_.write(w, c.audit);
+  c.audited = true;
+  return write_reply(WriteReplyTarget{r.base_url, r.prefer_return}, std::move(result));
+}
+
+store::WriteRequest FhirService::write_request(const Request& r, Context& c, std::string id, bool must_be_new,
+                                               core::Json& resource) {
   const auto& in = r.interaction;
   c.audit.entity_id = id;
-  core::Json resource = parse_resource(r.body, in.type, *model_, options_.max_json_depth);
+  resource = parse_resource(r.body, in.type, *model_, options_.max_json_depth);
   if (must_be_new) {
     // The assigned id replaces any in the body before anything reads it (a
     // Patient is in its own compartment under its real id).
@@ -67,30 +123,15 @@ Reply FhirService::write(const Request& r, Context& c, std::string id, bool must
   // A create without an id in the body: indexed with the id it will be stored with.
   w.index = search::extract(*index_registry, resource, patient_ids(patients), id);
   c.audit.patient = w.patient;
-  w.render = [&](int version, core::Instant at) { return render_version(resource, id, version, at); };
+  w.render = [&resource, id](int version, core::Instant at) {
+    return render_version(resource, id, version, at);
+  };
   w.complete_audit = [](core::AccessRecord& a, const store::WriteResult& result) {
     a.http_status = result.created ? 201 : 200;
     a.interaction = result.created ? "create" : "update";
     a.action = result.created ? 'C' : 'U';
   };
-  auto result = store_.write(w, c.audit);
-  c.audited = true;
-
-  Reply reply;
-  reply.status = result.created ? 201 : 200;
-  reply.etag = etag(result.stored.info.version);
-  reply.last_modified = core::to_http_date(result.stored.info.last_updated);
-  reply.location = version_url(r.base_url, result.stored.info);
-  if (r.prefer_return == "minimal") {
-    // no body
-  } else if (r.prefer_return == "OperationOutcome") {
-    reply.body = core::to_json_text(
-        fhir::information_outcome(std::string(result.created ? "Created " : "Updated ") + in.type + "/" + id +
-                                  " version " + std::to_string(result.stored.info.version)));
-  } else {
-    reply.body = std::move(result.stored.body);
-  }
-  return reply;
+  return w;
 }
 
 Reply FhirService::remove(const Request& r, Context& c) {

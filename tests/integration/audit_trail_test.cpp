@@ -238,5 +238,38 @@ TEST_F(AuditFailure, ReadIsNotAnsweredWithoutItsAuditRecord) {
   EXPECT_EQ(r.body.find("\"resourceType\":\"Patient\""), std::string::npos);
 }
 
+// A create refused at its grouped commit (here: the version insert fails)
+// gets 503, stores nothing, and its refusal is in the trail.
+TEST(AuditFailureOfCreate, RefusedCreateIsAnswered503AndAuditedAsRefused) {
+  auto& server = TestServer::shared();
+  server.sql_exec(
+      "CREATE OR REPLACE FUNCTION sabotage_version() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+      "IF NEW.body LIKE '%create-sabotage%' THEN RAISE EXCEPTION 'version store unavailable'; END IF; "
+      "RETURN NEW; END $$; "
+      "CREATE TRIGGER sabotage_version BEFORE INSERT ON resource_version FOR EACH ROW EXECUTE FUNCTION "
+      "sabotage_version()");
+  const long long refused_before = server.sql_scalar(
+      "SELECT count(*) FROM audit_event WHERE interaction = 'create' AND entity_type = 'Basic' AND "
+      "http_status = 503");
+  auto http = server.client();
+  auto r = http.request("POST", "/fhir/Basic", fhir_json_headers(),
+                        R"({"resourceType":"Basic","code":{"text":"create-sabotage"}})");
+  server.sql_exec("DROP TRIGGER sabotage_version ON resource_version");
+  EXPECT_EQ(r.status, 503) << r.body;
+  EXPECT_EQ(core::parse_json(r.body)["issue"][0]["code"], "transient");
+  EXPECT_EQ(server.sql_scalar("SELECT count(*) FROM resource_version WHERE body LIKE '%create-sabotage%'"),
+            0);
+  EXPECT_EQ(
+      server.sql_scalar("SELECT count(*) FROM audit_event WHERE interaction = 'create' AND entity_type = "
+                        "'Basic' AND http_status = 503") -
+          refused_before,
+      1);
+  // The next create is served.
+  EXPECT_EQ(http.request("POST", "/fhir/Basic", fhir_json_headers(),
+                         R"({"resourceType":"Basic","code":{"text":"after-sabotage"}})")
+                .status,
+            201);
+}
+
 }  // namespace
 }  // namespace carnet::testing

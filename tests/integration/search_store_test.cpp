@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <deque>
+#include <future>
 #include <pqxx/pqxx>
 #include <random>
 #include <set>
@@ -127,6 +128,49 @@ search::TokenQuery code(std::optional<std::string> system, std::optional<std::st
   q.system = std::move(system);
   q.code = std::move(c);
   return q;
+}
+
+// create_async: the caller goes on at once; the version is indexed and
+// readable when `done` reports it, and a taken id is refused through `done`
+// with nothing written.
+TEST_F(SearchStore, AsyncCreatesAreIndexedAndRefuseATakenId) {
+  const auto t = type("Obs");
+  const auto* date = param(t, "date", ParamType::date);
+  auto create_async = [&](const std::string& id) {
+    search::IndexEntries e;
+    e.dates.push_back(date_entry(date->key, range("2020-03-15").start, range("2020-03-15").end));
+    auto r = request(t, id, std::move(e));
+    r.must_be_new = true;
+    std::promise<std::pair<std::optional<store::WriteResult>, int>> outcome;
+    core::AccessRecord audit;
+    db().create_async(std::move(r), audit,
+                      [&](std::optional<store::WriteResult> result, std::exception_ptr error) {
+                        int status = 0;
+                        try {
+                          if (error) std::rethrow_exception(error);
+                        } catch (const core::Error& refused) {
+                          status = refused.status();
+                        }
+                        outcome.set_value({std::move(result), status});
+                      });
+    return outcome.get_future().get();
+  };
+  auto [first, first_status] = create_async("a1");
+  ASSERT_TRUE(first) << first_status;
+  EXPECT_EQ(first->stored.info.version, 1);
+  EXPECT_GT(first->stored.info.seq, 0);
+  EXPECT_TRUE(first->created);
+  EXPECT_EQ(find(t, value(date, {date_query(Prefix::eq, "2020-03")})), Ids{"a1"});
+  ASSERT_TRUE(db().read(t, "a1"));
+  EXPECT_EQ(db().read(t, "a1")->info.seq, first->stored.info.seq);
+
+  auto [again, again_status] = create_async("a1");
+  EXPECT_FALSE(again);
+  EXPECT_EQ(again_status, 409);
+  EXPECT_EQ(find(t, value(date, {date_query(Prefix::eq, "2020-03")})), Ids{"a1"});
+  EXPECT_EQ(
+      TestServer::shared().sql_scalar("SELECT count(*) FROM resource_version WHERE res_type = '" + t + "'"),
+      1);
 }
 
 TEST_F(SearchStore, DatePrefixesCompareRanges) {

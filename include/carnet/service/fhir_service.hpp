@@ -82,6 +82,19 @@ class FhirService {
   /// `context.audited`. Throws core::Error for every refusal.
   Reply handle(const Request& request, Context& context);
 
+  /// How an interaction served by handle_async ended: its reply, or the
+  /// exception (core::Error for refusals) that ended it.
+  using Finished = std::function<void(std::optional<Reply> reply, std::exception_ptr error)>;
+
+  /// As handle(), except that a create does not hold the calling thread
+  /// while it waits for its commit (shared with concurrent creates):
+  /// `finished` gets its reply — the audit record was then committed with the
+  /// resource — or its refusal, on the store's commit thread. Every other
+  /// interaction is served by handle() and finished on this thread. Refusals
+  /// found before anything is queued are thrown, as by handle(). `context`
+  /// must live until `finished` has run; it is up to date when it runs.
+  void handle_async(const Request& request, Context& context, Finished finished);
+
   /// Commits `context.audit` through the trail unless already committed.
   /// Throws core::Error 503 when it cannot be written.
   void finish_audit(Context& context);
@@ -108,7 +121,12 @@ class FhirService {
   Reply reindex(const Request& r, Context& c);
   Reply read_audit(const Request& r, Context& c);
   Reply search_audit(const Request& r, Context& c);
+  void create_async(const Request& r, Context& c, Finished finished);
   Reply write(const Request& r, Context& c, std::string id, bool must_be_new);
+  // Checks and indexes the resource (parsed into `resource`, which the
+  // request's renderer reads) and fills the audit record's entity.
+  store::WriteRequest write_request(const Request& r, Context& c, std::string id, bool must_be_new,
+                                    core::Json& resource);
   void check_search_parameter(const core::Json& resource) const;
   std::vector<core::Json> active_search_parameters();
 

@@ -3,6 +3,7 @@
 /// No libpqxx in this header (ARCHITECTURE.md).
 
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <optional>
 #include <span>
@@ -143,6 +144,28 @@ class ResourceStore {
   /// transaction. Throws precondition_failed (412) when if_match is stale or the
   /// resource does not exist, conflict (409) when must_be_new and it exists.
   virtual WriteResult write(const WriteRequest& request, core::AccessRecord& audit) = 0;
+
+  /// Tells how a create ended: its result, or the exception that refused it
+  /// (then nothing was written, not even `audit`).
+  using CreateDone = std::function<void(std::optional<WriteResult> result, std::exception_ptr error)>;
+
+  /// A create (`request.must_be_new`) as write(), without holding the calling
+  /// thread while it waits for a commit shared with other creates: `done`
+  /// runs once, possibly on another thread (the store's commit writer), and
+  /// must be quick and not throw. `request.render` and `complete_audit` are
+  /// called before this returns; exceptions thrown before anything is queued
+  /// reach the caller instead of `done`. The default writes at once and then
+  /// calls `done` on this thread.
+  virtual void create_async(WriteRequest&& request, core::AccessRecord audit, CreateDone done) {
+    std::optional<WriteResult> result;
+    std::exception_ptr error;
+    try {
+      result = write(request, audit);
+    } catch (...) {
+      error = std::current_exception();
+    }
+    done(std::move(result), error);
+  }
   /// Logically deletes and writes `audit` in one transaction. When there was
   /// nothing live to delete the audit row is written alone. Throws
   /// precondition_failed on a stale If-Match.

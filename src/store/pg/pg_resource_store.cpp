@@ -22,8 +22,10 @@ class PgResourceStore final : public ResourceStore {
   struct PendingCreate {
     std::string type;
     std::string id;
-    Params row;                                   // the 20 columns of create_many
-    const search::IndexEntries* index = nullptr;  // the request's: its caller waits for the commit
+    Params row;  // the 20 columns of create_many
+    // The request's entries: borrowed (no-op deleter) when its caller waits
+    // for the commit, owned when it does not (create_async).
+    std::shared_ptr<const search::IndexEntries> index;
   };
   static constexpr std::size_t kMaxCreateBatch = 256;
   // Two writers: one batch is written (statements, index rows) while the
@@ -219,6 +221,42 @@ class PgResourceStore final : public ResourceStore {
   // creates are grouped into one statement and one commit (creates_).
   WriteResult create(const WriteRequest& req, core::AccessRecord& audit) {
     WriteResult result;
+    // Borrowed: this thread waits for the commit, so `req` outlives the batch.
+    auto item = pending_create(req, audit, result,
+                               std::shared_ptr<const search::IndexEntries>(&req.index, [](const auto*) {}));
+    auto seq = creates_.submit(std::move(item));
+    if (!seq) throw already_exists(req.type, req.id);
+    result.stored.info.seq = *seq;
+    return result;
+  }
+
+  void create_async(WriteRequest&& req, core::AccessRecord audit, CreateDone done) override {
+    if (!req.must_be_new)
+      return ResourceStore::create_async(std::move(req), std::move(audit), std::move(done));
+    WriteResult result;
+    auto index = std::make_shared<const search::IndexEntries>(std::move(req.index));
+    auto item = pending_create(req, audit, result, std::move(index));
+    creates_.submit_async(std::move(item), [result = std::move(result), done = std::move(done)](
+                                               std::optional<std::optional<std::int64_t>> seq,
+                                               std::exception_ptr error) mutable {
+      if (error) return done(std::nullopt, error);
+      if (!seq || !*seq) {
+        return done(std::nullopt,
+                    std::make_exception_ptr(already_exists(result.stored.info.type, result.stored.info.id)));
+      }
+      result.stored.info.seq = **seq;
+      done(std::move(result), nullptr);
+    });
+  }
+
+  static core::Error already_exists(const std::string& type, const std::string& id) {
+    return core::conflict("A resource " + type + "/" + id + " already exists");
+  }
+
+  // The version of a create (in `result`) and its row of create_many, with
+  // `audit` completed for it.
+  static PendingCreate pending_create(const WriteRequest& req, core::AccessRecord& audit, WriteResult& result,
+                                      std::shared_ptr<const search::IndexEntries> index) {
     auto& info = result.stored.info;
     info = VersionInfo{req.type, req.id, 1, 0, core::now(), false};
     result.stored.method = "POST";
@@ -230,17 +268,14 @@ class PgResourceStore final : public ResourceStore {
     PendingCreate item;
     item.type = req.type;
     item.id = req.id;
-    item.index = &req.index;
+    item.index = std::move(index);
     item.row.text(req.type)
         .text(req.id)
         .instant(info.last_updated)
         .text(result.stored.body)
         .opt_text(req.patient);
     add_audit_params(item.row, audit);
-    auto seq = creates_.submit(std::move(item));
-    if (!seq) throw core::conflict("A resource " + req.type + "/" + req.id + " already exists");
-    info.seq = *seq;
-    return result;
+    return item;
   }
 
   // One transaction for the whole batch: one statement for the heads, versions
@@ -266,7 +301,7 @@ class PgResourceStore final : public ResourceStore {
       IndexRows index;
       for (const auto& item : batch) {
         auto it = rids.find({item.type, item.id});
-        if (it != rids.end() && item.index != nullptr) index.add(it->second, seqs.at(it->first), *item.index);
+        if (it != rids.end() && item.index) index.add(it->second, seqs.at(it->first), *item.index);
       }
       if (!index.empty()) tx.exec_prepared("write_index", index.params().dynamic());
       tx.commit();
