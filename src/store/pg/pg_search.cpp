@@ -379,18 +379,19 @@ class Search {
   SearchResult result_;
 };
 
-// Whether the page is all the search reads: then it runs as one statement
-// outside any explicit transaction (a statement sees one snapshot), which
-// spares the BEGIN and COMMIT round trips of the common searches. The
-// versions of its rows, read after it when not cached, cannot have changed:
-// a seq names one immutable version.
-bool single_statement(const search::Query& q) {
+// Whether the search's statements must see one snapshot, in a transaction
+// block (BEGIN and COMMIT: two more round trips). A total must count what the
+// page shows; a page of a stored snapshot reads the snapshot, then the page;
+// a system search with parameters first lists the types. Every other page
+// (keyset, the first in any order, a snapshot the cursor carries) is one
+// statement, and a statement sees one snapshot. Its versions, read after it
+// when not cached, cannot have changed: a seq names one immutable version.
+// Includes and revincludes need no block: they are read a moment after the
+// page, as current resources, like a read of each would be.
+bool needs_one_snapshot(const search::Query& q) {
   const bool total = q.total != search::TotalMode::none || q.summary == search::Summary::count;
-  // A page of a stored snapshot reads the snapshot, then the page: two
-  // statements. Any other page (keyset, the first in any order, a snapshot
-  // the cursor carries) is one.
-  return q.includes.empty() && q.revincludes.empty() && !total && !(q.types.empty() && uses_parameters(q)) &&
-         (stable_order(q) || !q.cursor || carries_snapshot(*q.cursor));
+  return total || (q.types.empty() && uses_parameters(q)) ||
+         (!stable_order(q) && q.cursor && !carries_snapshot(*q.cursor));
 }
 
 // One search on `conn`: in a transaction block when `block` (several
@@ -417,7 +418,7 @@ SearchResult run_search(PooledConnection& conn, VersionCache& versions, const se
   std::vector<std::int64_t> snapshot;
   std::optional<Cursor> tail;
   std::string signature;
-  SearchResult result = search_in(conn, versions, q, !single_statement(q), snapshot, tail, signature);
+  SearchResult result = search_in(conn, versions, q, needs_one_snapshot(q), snapshot, tail, signature);
   if (!snapshot.empty()) {
     // Small snapshots travel in the links: no write, no expiry, and the next
     // page can be served by any node or a read replica.
