@@ -26,16 +26,13 @@ constexpr auto kForceCloseWait = std::chrono::seconds(2);
 
 unsigned worker_count(const config::Config& config) {
   if (config.threads.workers != 0) return config.threads.workers;
-  // config.hpp: 0 = 1.5 × the pool size. Workers block on database calls
-  // only: a request waiting for a grouped commit (its audit record, or a
-  // create) holds no thread, it is answered from the commit's writer. A few
-  // more workers than connections keep the connections busy while workers
-  // parse requests and build Bundles; many more only queue for a connection,
-  // each hand-over waking a thread: on 2 cores (pool 4) 6 workers served
-  // searches 15-20 % faster than 64, and large Bundles faster than 3 or 4
-  // (docs/benchmarks.md).
-  const std::size_t pool = config::effective_pool_size(config.database);
-  return static_cast<unsigned>(pool + (pool + 1) / 2);
+  // config.hpp: 0 = the pool size. Workers block on database calls only: a
+  // request waiting for a grouped commit (its audit record, or a create)
+  // holds no thread, it is answered from the commit's writer. More workers
+  // than connections mostly queue for one, each hand-over waking a thread:
+  // on 2 cores (pool 4), 4 workers served the patient-scoped searches 15-30 %
+  // faster than 64, and 6 were in between (docs/benchmarks.md).
+  return static_cast<unsigned>(config::effective_pool_size(config.database));
 }
 
 }  // namespace

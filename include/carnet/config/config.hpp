@@ -38,9 +38,8 @@ struct LimitsConfig {
 
 /// Threads.
 struct ThreadsConfig {
-  unsigned io = 1;  ///< Asio I/O threads (sockets, TLS, parsing)
-  unsigned workers =
-      0;  ///< threads for blocking work (database calls); 0 = 1.5 × effective_pool_size, rounded up
+  unsigned io = 1;       ///< Asio I/O threads (sockets, TLS, parsing)
+  unsigned workers = 0;  ///< threads for blocking work (database calls); 0 = effective_pool_size
 };
 
 /// The private PostgreSQL cluster used when `database.url` is empty.
