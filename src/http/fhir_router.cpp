@@ -54,7 +54,16 @@ std::vector<std::string> split_path(std::string_view path) {
   while (!path.empty()) {
     auto slash = path.find('/');
     auto part = path.substr(0, slash);
-    if (!part.empty()) parts.push_back(decode(part, false));
+    if (!part.empty()) {
+      parts.push_back(decode(part, false));
+      // "." and ".." are dot-segments (RFC 3986 §3.3, also when written
+      // %2E): a client that did not remove them meant another path than the
+      // one it sent, so neither is taken as a type or an id.
+      if (parts.back() == "." || parts.back() == "..") {
+        throw core::invalid("The URL path has a '" + parts.back() +
+                            "' segment: remove dot-segments (RFC 3986 section 5.2.4) before sending");
+      }
+    }
     if (slash == std::string_view::npos) break;
     path.remove_prefix(slash + 1);
   }

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <string_view>
+#include <unordered_map>
 #include <variant>
 
 #include "store/pg/patient_key.hpp"
@@ -262,26 +263,49 @@ void IndexRows::add(std::int64_t rid, std::int64_t seq, const search::IndexEntri
            (e.narrative.empty() && e.content.empty() ? 0 : 1);
 }
 
+std::uint32_t IndexRows::filled_tables() const {
+  std::uint32_t mask = 0;
+  for (std::size_t t = 0; t < tables_.size(); ++t) {
+    if (!tables_[t].empty()) mask |= 1u << t;
+  }
+  return mask;
+}
+
 Params IndexRows::params() const {
   Params p;
-  p.text(array_literal(removed_));
-  for (const auto& t : tables_) t.to_params(p);
+  if (!removed_.empty()) p.text(array_literal(removed_));
+  for (const auto& t : tables_) {
+    if (!t.empty()) t.to_params(p);
+  }
   return p;
 }
 
-std::string write_index_sql() {
-  std::string sql = "WITH ";
-  int n = 2;  // $1: the rids whose rows are deleted
-  // The cardinality test is a one-time filter: a create batch (no rids) skips
-  // the deletes entirely. `rid = ANY(array)` (not a join with unnest) keeps the
-  // generic plan of this prepared statement on the rid indexes: with a join the
-  // planner chose sequential scans of every index table once they grew.
-  for (std::size_t t = 0; t < tables().size(); ++t) {
-    const auto& table = tables()[t];
-    sql += "d" + std::to_string(t) + " AS (DELETE FROM " + table.name +
-           " WHERE cardinality($1::bigint[]) > 0 AND rid = ANY($1::bigint[])), ";
+const std::string& IndexRows::sql() const {
+  // One text per shape, built once per thread: a process sees few shapes (the
+  // tables a batch of creates fills, plus "with deletes" for updates).
+  thread_local std::unordered_map<std::uint32_t, std::string> texts;
+  const std::uint32_t shape = filled_tables() | (removed_.empty() ? 0u : 1u << 31);
+  auto [it, added] = texts.try_emplace(shape);
+  if (added) it->second = write_index_sql(!removed_.empty(), filled_tables());
+  return it->second;
+}
+
+std::string write_index_sql(bool deletes, std::uint32_t filled_tables) {
+  std::vector<std::string> ctes;
+  int n = 1;
+  if (deletes) {
+    // The rows of the previous version may be in any table: delete from all.
+    // `rid = ANY(array)` (not a join with unnest) keeps the generic plan on
+    // the rid indexes: with a join the planner chose sequential scans of
+    // every index table once they grew.
+    for (std::size_t t = 0; t < tables().size(); ++t) {
+      ctes.push_back("d" + std::to_string(t) + " AS (DELETE FROM " + tables()[t].name +
+                     " WHERE rid = ANY($1::bigint[]))");
+    }
+    n = 2;
   }
   for (std::size_t t = 0; t < tables().size(); ++t) {
+    if ((filled_tables & (1u << t)) == 0) continue;
     const auto& table = tables()[t];
     std::string names, arrays;
     for (const auto& c : table.columns) {
@@ -292,11 +316,12 @@ std::string write_index_sql() {
       names += c.name;
       arrays += "$" + std::to_string(n++) + "::" + c.type + "[]";
     }
-    sql += "i" + std::to_string(t) + " AS (INSERT INTO " + table.name + " (" + names +
-           ") SELECT * FROM unnest(" + arrays + "))";
-    sql += t + 1 < tables().size() ? ", " : " ";
+    ctes.push_back("i" + std::to_string(t) + " AS (INSERT INTO " + table.name + " (" + names +
+                   ") SELECT * FROM unnest(" + arrays + "))");
   }
-  return sql + "SELECT 1";
+  std::string sql = "WITH ";
+  for (std::size_t i = 0; i < ctes.size(); ++i) sql += (i == 0 ? "" : ", ") + ctes[i];
+  return sql + " SELECT 1";
 }
 
 }  // namespace carnet::store::pg

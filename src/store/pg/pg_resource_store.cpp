@@ -61,13 +61,13 @@ class PgResourceStore final : public ResourceStore {
 
   WriteResult write(const WriteRequest& req, core::AccessRecord& audit) override {
     if (req.must_be_new) return create(req, audit);
-    return with_connection(pool_, [&](pqxx::connection& c) { return update(c, req, audit); });
+    return with_connection(pool_, [&](PooledConnection& c) { return update(c, req, audit); });
   }
 
   RemoveResult remove(
       const std::string& type, const std::string& id, std::optional<int> if_match, core::AccessRecord& audit,
       const std::function<void(core::AccessRecord&, const RemoveResult&)>& complete_audit) override {
-    return with_connection(pool_, [&](pqxx::connection& c) {
+    return with_connection(pool_, [&](PooledConnection& c) {
       pqxx::work tx(c);
       auto head = tx.exec_prepared("head_for_update", type, id);
       bool live = !head.empty() && !head[0][1].as<bool>();
@@ -96,7 +96,7 @@ class PgResourceStore final : public ResourceStore {
       // A deleted resource matches no search: its index rows go with it.
       IndexRows index;
       index.remove(head[0][3].as<std::int64_t>());
-      tx.exec_prepared("write_index", index.params().dynamic());
+      write_index(c, tx, index);
       tx.commit();
       return result;
     });
@@ -146,7 +146,7 @@ class PgResourceStore final : public ResourceStore {
 
   std::size_t reindex_write(std::span<const std::pair<ReindexItem, search::IndexEntries>> items) override {
     if (items.empty()) return 0;
-    return with_connection(pool_, [&](pqxx::connection& c) -> std::size_t {
+    return with_connection(pool_, [&](PooledConnection& c) -> std::size_t {
       std::vector<std::string> rids, seqs;
       for (const auto& [item, entries] : items) {
         rids.push_back(std::to_string(item.rid));
@@ -166,7 +166,7 @@ class PgResourceStore final : public ResourceStore {
         index.remove(item.rid);
         index.add(item.rid, item.seq, entries);
       }
-      if (!done.empty()) tx.exec_prepared("write_index", index.params().dynamic());
+      write_index(c, tx, index);
       tx.commit();
       return done.size();
     });
@@ -287,7 +287,7 @@ class PgResourceStore final : public ResourceStore {
     Params p;
     columns.to_params(p);
     std::map<std::pair<std::string, std::string>, std::int64_t> seqs;
-    with_connection(pool_, [&](pqxx::connection& c) {
+    with_connection(pool_, [&](PooledConnection& c) {
       seqs.clear();  // a retried attempt starts over
       std::map<std::pair<std::string, std::string>, std::int64_t> rids;
       pqxx::work tx(c);
@@ -303,7 +303,7 @@ class PgResourceStore final : public ResourceStore {
         auto it = rids.find({item.type, item.id});
         if (it != rids.end() && item.index) index.add(it->second, seqs.at(it->first), *item.index);
       }
-      if (!index.empty()) tx.exec_prepared("write_index", index.params().dynamic());
+      write_index(c, tx, index);
       tx.commit();
       return 0;
     });
@@ -318,7 +318,7 @@ class PgResourceStore final : public ResourceStore {
 
   // PUT: lock the head row (or insert it), so that concurrent updates queue up
   // and each becomes its own version; If-Match is checked under the lock.
-  WriteResult update(pqxx::connection& c, const WriteRequest& req, core::AccessRecord& audit) {
+  WriteResult update(PooledConnection& c, const WriteRequest& req, core::AccessRecord& audit) {
     pqxx::work tx(c);
     WriteResult result;
     auto& info = result.stored.info;
@@ -365,9 +365,15 @@ class PgResourceStore final : public ResourceStore {
     IndexRows index;
     index.remove(rid);
     index.add(rid, info.seq, req.index);
-    tx.exec_prepared("write_index", index.params().dynamic());
+    write_index(c, tx, index);
     tx.commit();
     return result;
+  }
+
+  // Writes `index` in `tx` with the statement of its shape, prepared once per
+  // connection (nothing to do when it is empty).
+  static void write_index(PooledConnection& c, pqxx::work& tx, const IndexRows& index) {
+    if (!index.empty()) c.statements().exec(tx, index.sql(), index.params());
   }
 
   static void insert_version_and_audit(pqxx::work& tx, const VersionInfo& info, const char* method,

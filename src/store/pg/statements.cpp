@@ -89,8 +89,6 @@ void prepare_statements(pqxx::connection& c) {
           "i.agent_who, i.agent_address, i.tls, i.http_method, i.entity_type, i.entity_id, i.entity_version, "
           "i.a_patient, i.query FROM h JOIN i USING (res_type, res_id)) "
           "SELECT res_type, res_id, seq, rid FROM h");
-  // Replaces the search index rows of resources (index_writer.hpp).
-  c.prepare("write_index", write_index_sql());
   // $reindex: live current versions in rid order; then, in the writing
   // transaction, the items still current, locked against a concurrent update
   // until their rows are replaced.

@@ -58,6 +58,8 @@ class ArrayColumns {
   void add_null(std::size_t column);
   /// Appends the array literals as parameters, one per column.
   void to_params(Params& params) const;
+  /// True when no row was added.
+  bool empty() const { return columns_.empty() || columns_.front().empty(); }
 
  private:
   std::vector<std::string> columns_;

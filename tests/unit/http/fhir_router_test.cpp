@@ -344,6 +344,17 @@ TEST_F(FhirRouter, MalformedPercentEncodingIsBadRequest) {
   }
 }
 
+TEST_F(FhirRouter, DotSegmentsAreBadRequest) {
+  for (std::string_view path : {"Patient/../Observation", "Patient/..", "Patient/.", "./Patient",
+                                "Patient/%2E%2E", "Patient/%2e/_history", "Patient/x/../Observation"}) {
+    EXPECT_EQ(status_of("GET", path), 400) << path;
+  }
+  auto e = error_of("GET", "Patient/../Observation");
+  ASSERT_FALSE(e.issues().empty());
+  EXPECT_NE(e.issues()[0].diagnostics.find("'..' segment"), std::string::npos) << e.issues()[0].diagnostics;
+  EXPECT_EQ(go("GET", "Patient/a..b").id, "a..b");  // dots inside an id are fine
+}
+
 TEST_F(FhirRouter, EmptySegmentsAreIgnored) {
   auto in = go("GET", "Patient/example/");
   EXPECT_EQ(in.kind, Kind::read);
