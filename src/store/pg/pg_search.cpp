@@ -68,7 +68,7 @@ constexpr pqxx::row::size_type kExtra = 4;  // the index of the first column aft
 PageEntry to_entry(const pqxx::row& row) {
   PageEntry e;
   e.ref = {row[0].as<std::int64_t>(), row[1].as<std::string>(), row[2].as<std::string>()};
-  e.row = {row[3].as<std::int64_t>(), e.ref.type};
+  e.row = {row[3].as<std::int64_t>(), e.ref.type, e.ref.id};
   return e;
 }
 

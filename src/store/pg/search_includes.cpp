@@ -46,7 +46,7 @@ std::vector<Found> found_rows(const pqxx::result& rows) {
   for (const auto& row : rows) {
     Found f;
     f.ref = {row[1].as<std::int64_t>(), row[2].as<std::string>(), row[3].as<std::string>()};
-    f.row = {row[0].as<std::int64_t>(), f.ref.type};
+    f.row = {row[0].as<std::int64_t>(), f.ref.type, f.ref.id};
     out.push_back(std::move(f));
   }
   return out;
@@ -70,6 +70,25 @@ std::vector<Found> include_targets(pqxx::transaction_base& tx, StatementCache& s
   return found_rows(statements.exec(tx, rows, b.params()));
 }
 
+// The targets of a _revinclude as a relation t(res_type, res_id): their
+// types and ids when all are known (a page's rows), which spares a lookup of
+// each target's resource row (half the buffers of `enc_revinclude`'s
+// statement, docs/benchmarks.md); else from their resource rows by rid.
+std::string targets_sql(const std::vector<PageRow>& targets, const std::string& type, SqlBuilder& b) {
+  std::vector<std::string> types, ids;
+  for (const auto& r : targets) {
+    if (!type.empty() && type != "*" && r.type != type) continue;
+    if (r.id.empty()) {
+      return "(SELECT res_type, res_id FROM resource WHERE rid = ANY(" +
+             b.param(array_literal(rids_of_type(targets, type)), "bigint[]") + ")) t";
+    }
+    types.push_back(r.type);
+    ids.push_back(r.id);
+  }
+  return "unnest(" + b.param(array_literal(types), "text[]") + ", " + b.param(array_literal(ids), "text[]") +
+         ") AS t(res_type, res_id)";
+}
+
 // _revinclude: the resources of inc.source_type whose reference points to one of `targets`.
 std::vector<Found> include_referrers(pqxx::transaction_base& tx, StatementCache& statements,
                                      const search::Include& inc, const std::vector<PageRow>& targets,
@@ -84,11 +103,9 @@ std::vector<Found> include_referrers(pqxx::transaction_base& tx, StatementCache&
     const std::string sql =
         "SELECT DISTINCT x.rid, CASE WHEN x.seq <> 0 THEN x.seq ELSE (SELECT s.seq FROM resource s WHERE "
         "s.rid = x.rid) END, " +
-        b.param(inc.source_type) +
-        ", '' FROM resource t JOIN idx_reference x ON x.target_type = t.res_type AND x.target_id = "
-        "t.res_id WHERE t.rid = ANY(" +
-        b.param(array_literal(rids), "bigint[]") + ")" + key_filter(inc, "x") + " ORDER BY x.rid LIMIT " +
-        b.param(std::to_string(limit), "bigint");
+        b.param(inc.source_type) + ", '' FROM " + targets_sql(targets, inc.target_type, b) +
+        " JOIN idx_reference x ON x.target_type = t.res_type AND x.target_id = t.res_id WHERE true" +
+        key_filter(inc, "x") + " ORDER BY x.rid LIMIT " + b.param(std::to_string(limit), "bigint");
     return found_rows(statements.exec(tx, sql, b.params()));
   }
   std::string rows =

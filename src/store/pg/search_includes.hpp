@@ -13,10 +13,12 @@
 
 namespace carnet::store::pg {
 
-/// A resource of the page: its rid and type.
+/// A resource of the page: its rid, type and id ("" when not known: some
+/// include rounds learn only the rid).
 struct PageRow {
   std::int64_t rid = 0;
   std::string type;
+  std::string id;
 };
 
 /// Rounds of :iterate at most (the first round, on the matches, included).
