@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <set>
 
 #include "carnet/search/query.hpp"
 #include "search/parse_context.hpp"
@@ -47,6 +48,7 @@ Query parse_search(std::string_view type, const std::vector<std::pair<std::strin
     if (name == "_type" && ctx.system) q.types = detail::parse_types(ctx, name, value);
 
   std::vector<std::string_view> seen;
+  std::set<std::pair<std::string_view, std::string_view>> criteria_seen;
   for (const auto& [name, value] : params) {
     const std::size_t colon = name.find(':');
     const std::string_view code = std::string_view(name).substr(0, colon);
@@ -72,6 +74,9 @@ Query parse_search(std::string_view type, const std::vector<std::pair<std::strin
       continue;
     }
     if (links(name) > kMaxLinks) detail::fail(name, "too many chained links");
+    // A repeat of the same name and value ANDs a condition with itself: it
+    // changes nothing but the cost (ten `code:missing=false` took a second).
+    if (!criteria_seen.emplace(name, value).second) continue;
     if (auto criterion = detail::parse_criterion(ctx, type, name, value, name)) {
       // Each criterion is a check on every candidate row: 2,300 of them made
       // one search run for over a minute (found by fuzzing).

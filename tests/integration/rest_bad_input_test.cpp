@@ -34,8 +34,8 @@ std::string deep_json(int depth) {
 /// 65 criteria: one more than a search may take.
 const char* many_criteria_target() {
   static const std::string target = [] {
-    std::string t = "/fhir/Patient?name=a";
-    for (int i = 1; i < 65; ++i) t += "&name=a";
+    std::string t = "/fhir/Patient?name=a0";  // distinct values: a repeat would be one criterion
+    for (int i = 1; i < 65; ++i) t += "&name=a" + std::to_string(i);
     return t;
   }();
   return target.c_str();

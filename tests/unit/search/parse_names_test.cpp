@@ -183,6 +183,21 @@ TEST(ParseNames, UnknownParameterLenientIsAWarning) {
             (std::vector<std::pair<std::string, std::string>>{{"gender", "male"}, {"name:exact", "x"}}));
 }
 
+TEST(ParseNames, ARepeatedNameAndValueIsOneCriterion) {
+  Query q = parse("Observation", {{"code:missing", "false"},
+                                  {"code", "1234-5"},
+                                  {"code:missing", "false"},
+                                  {"code", "1234-5"},
+                                  {"code", "9999-9"}});
+  ASSERT_EQ(q.criteria.size(), 3u);  // the same value ANDed with itself is one condition
+  EXPECT_EQ(q.criteria[0].kind, Criterion::Kind::missing);
+  EXPECT_EQ(q.self_params, (std::vector<std::pair<std::string, std::string>>{
+                               {"code:missing", "false"}, {"code", "1234-5"}, {"code", "9999-9"}}));
+  // Repeats do not count against the limit of criteria either.
+  Params many(200, {"code", "1234-5"});
+  EXPECT_EQ(parse("Observation", many).criteria.size(), 1u);
+}
+
 TEST(ParseNames, UnknownParameterStrictIs400) {
   const core::Issue issue = error_400("Patient", {{"foo", "bar"}}, true);
   EXPECT_EQ(issue.code, "not-supported");
