@@ -115,7 +115,7 @@ std::vector<core::Json> FhirService::active_search_parameters() {
   while (true) {
     auto page = store_.search(q);
     for (const auto& v : page.matches) {
-      core::Json resource = core::parse_json(v.body, 1000);
+      core::Json resource = core::parse_json(v->body, 1000);
       // The index said active; the text decides (it is what was checked on write).
       if (string_at(resource, "status") == "active") found.push_back(std::move(resource));
     }

@@ -173,15 +173,19 @@ Reply FhirService::search(const Request& r, Context& c) {
   constexpr std::size_t kEntryOverhead = 128;  // fullUrl, search mode, punctuation
   std::size_t text_bytes = 0;
   for (const auto* list : {&result.matches, &result.included}) {
-    for (const auto& v : *list) text_bytes += v.body.size() + kEntryOverhead + r.base_url.size();
+    for (const auto& v : *list) text_bytes += v->body.size() + kEntryOverhead + r.base_url.size();
   }
   bundle.reserve_entries(text_bytes);
   for (const auto& v : result.matches) {
-    const std::string url = r.base_url + "/" + v.info.type + "/" + v.info.id;
-    bundle.entry(url, subset ? subset_resource(v.body, q.summary, q.elements, *model_) : v.body, match);
+    const std::string url = r.base_url + "/" + v->info.type + "/" + v->info.id;
+    if (subset) {
+      bundle.entry(url, subset_resource(v->body, q.summary, q.elements, *model_), match);
+    } else {
+      bundle.entry(url, v->body, match);  // no copy: a ternary with the subset would make one
+    }
   }
   for (const auto& v : result.included) {
-    bundle.entry(r.base_url + "/" + v.info.type + "/" + v.info.id, v.body, include);
+    bundle.entry(r.base_url + "/" + v->info.type + "/" + v->info.id, v->body, include);
   }
   if (!q.warnings.empty()) {
     // Lenient handling: what was ignored is said, not silently dropped (search.html#errors).

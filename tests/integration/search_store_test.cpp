@@ -100,9 +100,9 @@ class SearchStore : public ::testing::Test {
     c.values = std::move(values);
     return c;
   }
-  static Ids ids(const std::vector<store::StoredVersion>& versions) {
+  static Ids ids(const std::vector<store::SharedVersion>& versions) {
     Ids out;
-    for (const auto& v : versions) out.push_back(v.info.id);
+    for (const auto& v : versions) out.push_back(v->info.id);
     return out;
   }
   /// Ids of the matches of `q` with one criterion, sorted (default order is creation order).
@@ -645,10 +645,10 @@ TEST_F(SearchStore, PatientScopedDateSearches) {
   sorted.sort.push_back({date, date->code, true});
   const auto page = db().search(sorted).matches;
   ASSERT_EQ(ids(page), (Ids{"two", "zero", "mar", "both", "jan"}));
-  EXPECT_EQ(page[4].info.seq, jan2.seq);
-  EXPECT_EQ(page[4].info.version, 2);
-  EXPECT_EQ(page[4].info.type, t);
-  EXPECT_EQ(page[2].info.version, 1);
+  EXPECT_EQ(page[4]->info.seq, jan2.seq);
+  EXPECT_EQ(page[4]->info.version, 2);
+  EXPECT_EQ(page[4]->info.type, t);
+  EXPECT_EQ(page[2]->info.version, 1);
 }
 
 TEST_F(SearchStore, ChainAndHas) {
@@ -773,16 +773,16 @@ TEST_F(SearchStore, IncludesRevincludesAndIterate) {
   q.revincludes = {{obs, subject, "", false}};
   r = db().search(q);
   ASSERT_EQ(ids(r.included), (Ids{"o1", "o2"}));
-  EXPECT_EQ(r.included[1].info.version, 2);
-  EXPECT_EQ(r.included[1].info.seq, o2.seq);
-  EXPECT_EQ(r.included[1].info.type, obs);
+  EXPECT_EQ(r.included[1]->info.version, 2);
+  EXPECT_EQ(r.included[1]->info.seq, o2.seq);
+  EXPECT_EQ(r.included[1]->info.type, obs);
   TestServer::shared().sql_exec(
       "UPDATE idx_reference SET seq = 0 WHERE rid = (SELECT rid FROM resource WHERE "
       "res_type = '" +
       obs + "' AND res_id = 'o2')");
   r = db().search(q);
   ASSERT_EQ(ids(r.included), (Ids{"o1", "o2"}));
-  EXPECT_EQ(r.included[1].info.seq, o2.seq);
+  EXPECT_EQ(r.included[1]->info.seq, o2.seq);
 }
 
 // Searches read versions through the store's version cache: a second search
@@ -813,22 +813,22 @@ TEST_F(SearchStore, RepeatedSearchesReturnTheCurrentVersions) {
   for (int round = 0; round < 2; ++round) {  // the second from the cache
     const auto r = db().search(q);
     ASSERT_EQ(r.matches.size(), 1u);
-    EXPECT_EQ(r.matches[0].body, first.body);
-    EXPECT_EQ(r.matches[0].info.version, 1);
-    EXPECT_EQ(r.matches[0].info.seq, first.info.seq);
-    EXPECT_EQ(r.matches[0].info.last_updated, first.info.last_updated);
-    EXPECT_EQ(r.matches[0].patient, "Patient/p1");
+    EXPECT_EQ(r.matches[0]->body, first.body);
+    EXPECT_EQ(r.matches[0]->info.version, 1);
+    EXPECT_EQ(r.matches[0]->info.seq, first.info.seq);
+    EXPECT_EQ(r.matches[0]->info.last_updated, first.info.last_updated);
+    EXPECT_EQ(r.matches[0]->patient, "Patient/p1");
     ASSERT_EQ(r.included.size(), 1u);
-    EXPECT_EQ(r.included[0].info.id, "p1");
-    EXPECT_NE(r.included[0].body.find(R"("versionId":"1")"), std::string::npos);
+    EXPECT_EQ(r.included[0]->info.id, "p1");
+    EXPECT_NE(r.included[0]->body.find(R"("versionId":"1")"), std::string::npos);
   }
 
   const auto second = versioned(obs, "o1", to_p1);
   const auto r = db().search(q);
   ASSERT_EQ(r.matches.size(), 1u);
-  EXPECT_EQ(r.matches[0].info.version, 2);
-  EXPECT_EQ(r.matches[0].body, second.body);
-  EXPECT_NE(r.matches[0].body, first.body);
+  EXPECT_EQ(r.matches[0]->info.version, 2);
+  EXPECT_EQ(r.matches[0]->body, second.body);
+  EXPECT_NE(r.matches[0]->body, first.body);
 }
 
 class SortedSearch : public SearchStore {

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <exception>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -102,10 +103,14 @@ struct HistoryQuery {
   std::optional<std::int64_t> before_seq;  ///< paging cursor: only seq < before_seq
 };
 
+/// A stored version shared, not copied: versions are immutable, and a search
+/// hands out those its store keeps in memory as they are.
+using SharedVersion = std::shared_ptr<const StoredVersion>;
+
 /// One page of search results.
 struct SearchResult {
-  std::vector<StoredVersion> matches;   ///< at most Query::count, in the query's order
-  std::vector<StoredVersion> included;  ///< _include/_revinclude results, each once, none also in matches
+  std::vector<SharedVersion> matches;   ///< at most Query::count, in the query's order (never null)
+  std::vector<SharedVersion> included;  ///< _include/_revinclude results, each once, none also in matches
   std::optional<std::int64_t> total;    ///< when Query::total is estimate/accurate
   /// Opaque cursors (URL-safe characters only) for the next/previous pages, if
   /// there are any. Walking `next` never skips or repeats a resource that keeps

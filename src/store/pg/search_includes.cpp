@@ -121,7 +121,7 @@ std::vector<Found> include_referrers(pqxx::transaction_base& tx, StatementCache&
 
 }  // namespace
 
-std::vector<StoredVersion> find_includes(pqxx::transaction_base& tx, StatementCache& statements,
+std::vector<SharedVersion> find_includes(pqxx::transaction_base& tx, StatementCache& statements,
                                          VersionCache& versions, const search::Query& q,
                                          const std::vector<PageRow>& matches) {
   if ((q.includes.empty() && q.revincludes.empty()) || matches.empty()) return {};

@@ -32,7 +32,7 @@ inline constexpr std::size_t kMaxIncluded = 1000;
 /// :iterate ones to the resources the previous round added, until nothing new
 /// is found, kMaxIncludeRounds or kMaxIncluded. The versions come from
 /// `versions` when kept there, else from one statement after the rounds.
-std::vector<StoredVersion> find_includes(pqxx::transaction_base& tx, StatementCache& statements,
+std::vector<SharedVersion> find_includes(pqxx::transaction_base& tx, StatementCache& statements,
                                          VersionCache& versions, const search::Query& q,
                                          const std::vector<PageRow>& matches);
 

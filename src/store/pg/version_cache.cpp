@@ -16,36 +16,44 @@ std::size_t VersionCache::charge(const StoredVersion& v) {
          v.method.size();
 }
 
-std::optional<StoredVersion> VersionCache::find(std::int64_t seq) {
-  if (shard_capacity_ == 0) return std::nullopt;
+SharedVersion VersionCache::find(std::int64_t seq) {
+  if (shard_capacity_ == 0) return nullptr;
   auto& s = shard_of(seq);
-  std::shared_ptr<const StoredVersion> found;
-  {
-    std::lock_guard lock(s.mutex);
-    const auto it = s.by_seq.find(seq);
-    if (it == s.by_seq.end()) return std::nullopt;
-    s.lru.splice(s.lru.begin(), s.lru, it->second);
-    found = it->second->second;
-  }
-  return *found;  // copied outside the lock
+  std::lock_guard lock(s.mutex);
+  const auto it = s.by_seq.find(seq);
+  if (it == s.by_seq.end()) return nullptr;
+  it->second.found_since_passed = true;
+  return it->second.version;
 }
 
 void VersionCache::put(const StoredVersion& v) {
-  const std::size_t size = charge(v);
-  if (size > shard_capacity_) return;
+  if (charge(v) > shard_capacity_) return;
   auto kept = std::make_shared<StoredVersion>(v);  // copied outside the lock
   kept->created = false;
-  auto& s = shard_of(v.info.seq);
+  put(SharedVersion(std::move(kept)));
+}
+
+void VersionCache::put(SharedVersion v) {
+  const std::size_t size = charge(*v);
+  if (size > shard_capacity_) return;
+  const std::int64_t seq = v->info.seq;
+  auto& s = shard_of(seq);
   std::lock_guard lock(s.mutex);
-  if (s.by_seq.contains(v.info.seq)) return;  // a seq has one content: nothing to replace
-  s.lru.emplace_front(v.info.seq, std::move(kept));
-  s.by_seq.emplace(v.info.seq, s.lru.begin());
+  if (!s.by_seq.try_emplace(seq, Slot{std::move(v), false}).second) return;  // a seq has one content
+  s.clock.push_back(seq);
   s.bytes += size;
+  // Each pass over a found version clears its flag: at most two turns.
   while (s.bytes > shard_capacity_) {
-    const auto& [seq, old] = s.lru.back();
-    s.bytes -= charge(*old);
-    s.by_seq.erase(seq);
-    s.lru.pop_back();
+    const std::int64_t oldest = s.clock.front();
+    s.clock.pop_front();
+    auto slot = s.by_seq.find(oldest);
+    if (slot->second.found_since_passed) {
+      slot->second.found_since_passed = false;
+      s.clock.push_back(oldest);
+      continue;
+    }
+    s.bytes -= charge(*slot->second.version);
+    s.by_seq.erase(slot);
   }
 }
 

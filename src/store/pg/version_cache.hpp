@@ -11,10 +11,9 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
-#include <list>
+#include <deque>
 #include <memory>
 #include <mutex>
-#include <optional>
 #include <unordered_map>
 
 #include "carnet/store/resource_store.hpp"
@@ -22,19 +21,26 @@
 namespace carnet::store::pg {
 
 /// Immutable resource versions by seq, bounded by the memory their texts
-/// take; the least recently used go first. Thread-safe (sharded by seq, one
-/// mutex per shard). With capacity 0 it keeps nothing.
+/// take. Eviction is CLOCK (second chance): the oldest kept version goes
+/// first unless it was found since it was last passed over. A hit only sets
+/// a flag, where an LRU list moved nodes and touched their neighbours: on
+/// `enc_revinclude` (~200 finds per request) the list's cache misses and a
+/// copy of each version were 10 % of Carnet's CPU (docs/benchmarks.md).
+/// Thread-safe (sharded by seq, one mutex per shard). With capacity 0 it
+/// keeps nothing.
 class VersionCache {
  public:
   /// `capacity_bytes`: what the kept versions may take in all (bodies plus
   /// a fixed overhead per entry, see charge()).
   explicit VersionCache(std::size_t capacity_bytes);
 
-  /// A copy of version `seq`, if kept (it becomes the most recently used).
-  std::optional<StoredVersion> find(std::int64_t seq);
+  /// Version `seq`, shared (never copied), or null when not kept.
+  SharedVersion find(std::int64_t seq);
 
-  /// Keeps `v` under v.info.seq (`created` is not kept: history only). A
-  /// version larger than a shard's share of the capacity is not kept.
+  /// Keeps `v` under v->info.seq. A version larger than a shard's share of
+  /// the capacity is not kept. `v->created` must be false (history only).
+  void put(SharedVersion v);
+  /// Keeps a copy of `v` without its `created` flag.
   void put(const StoredVersion& v);
 
   /// Memory charged for the versions kept now.
@@ -47,11 +53,14 @@ class VersionCache {
 
  private:
   static constexpr std::size_t kShards = 16;
-  using Entry = std::pair<std::int64_t, std::shared_ptr<const StoredVersion>>;
+  struct Slot {
+    SharedVersion version;
+    bool found_since_passed = false;  // CLOCK's reference bit
+  };
   struct Shard {
     mutable std::mutex mutex;
-    std::list<Entry> lru;  // most recently used first
-    std::unordered_map<std::int64_t, std::list<Entry>::iterator> by_seq;
+    std::unordered_map<std::int64_t, Slot> by_seq;
+    std::deque<std::int64_t> clock;  // the kept seqs, oldest (next to examine) first
     std::size_t bytes = 0;
   };
   Shard& shard_of(std::int64_t seq);

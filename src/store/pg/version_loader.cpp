@@ -9,16 +9,13 @@
 
 namespace carnet::store::pg {
 
-std::vector<StoredVersion> load_versions(pqxx::transaction_base& tx, VersionCache& cache,
+std::vector<SharedVersion> load_versions(pqxx::transaction_base& tx, VersionCache& cache,
                                          const std::vector<VersionRef>& refs) {
-  std::vector<StoredVersion> out(refs.size());
+  std::vector<SharedVersion> out(refs.size());
   std::vector<std::size_t> missing;  // positions in refs
   for (std::size_t i = 0; i < refs.size(); ++i) {
-    if (auto kept = cache.find(refs[i].seq)) {
-      out[i] = std::move(*kept);
-    } else {
-      missing.push_back(i);
-    }
+    out[i] = cache.find(refs[i].seq);
+    if (!out[i]) missing.push_back(i);
   }
   if (missing.empty()) return out;
 
@@ -37,8 +34,9 @@ std::vector<StoredVersion> load_versions(pqxx::transaction_base& tx, VersionCach
     const auto& row = rows[it->second];
     // A ref may know only its seq (revincludes read from index rows): the
     // version row names its resource.
-    out[i] = ref.id.empty() ? to_version(row, row[6].as<std::string>(), row[7].as<std::string>())
-                            : to_version(row, ref.type, ref.id);
+    out[i] = std::make_shared<const StoredVersion>(
+        ref.id.empty() ? to_version(row, row[6].as<std::string>(), row[7].as<std::string>())
+                       : to_version(row, ref.type, ref.id));
     cache.put(out[i]);
   }
   return out;

@@ -26,7 +26,7 @@ struct VersionRef {
 /// that found the refs. Throws std::logic_error when a seq has no version
 /// (a ref must come from the resource table or an index row, whose seq
 /// always has one).
-std::vector<StoredVersion> load_versions(pqxx::transaction_base& tx, VersionCache& cache,
+std::vector<SharedVersion> load_versions(pqxx::transaction_base& tx, VersionCache& cache,
                                          const std::vector<VersionRef>& refs);
 
 }  // namespace carnet::store::pg

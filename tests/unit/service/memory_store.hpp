@@ -112,11 +112,12 @@ class MemoryStore final : public store::ResourceStore {
     }
     store::SearchResult result;
     for (std::size_t i = offset; i < all.size() && i < offset + q.count; ++i)
-      result.matches.push_back(all[i]);
+      result.matches.push_back(std::make_shared<const store::StoredVersion>(all[i]));
     if (offset + q.count < all.size()) result.next_cursor = std::to_string(offset + q.count);
     if (offset > 0) result.previous_cursor = std::to_string(offset > q.count ? offset - q.count : 0);
     if (q.total != search::TotalMode::none) result.total = static_cast<std::int64_t>(all.size());
-    result.included = included_;
+    for (const auto& v : included_)
+      result.included.push_back(std::make_shared<const store::StoredVersion>(v));
     return result;
   }
 
