@@ -256,7 +256,25 @@ std::string number_text(const Json& value) {
 
 void append_json_string(std::string& out, std::string_view text) {
   out.push_back('"');
-  for (unsigned char c : text) {
+  append_json_escaped(out, text);
+  out.push_back('"');
+}
+
+void append_json_escaped(std::string& out, std::string_view text) {
+  // Runs that need no escape (ids, URLs, codes: nearly all text) are
+  // appended whole.
+  std::size_t run = 0;
+  while (run < text.size()) {
+    std::size_t end = run;
+    while (end < text.size()) {
+      const auto c = static_cast<unsigned char>(text[end]);
+      if (c < 0x20 || c == '"' || c == '\\') break;
+      ++end;
+    }
+    out.append(text.substr(run, end - run));
+    if (end == text.size()) return;
+    run = end + 1;
+    const auto c = static_cast<unsigned char>(text[end]);
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
@@ -265,17 +283,13 @@ void append_json_string(std::string& out, std::string_view text) {
       case '\t': out += "\\t"; break;
       case '\b': out += "\\b"; break;
       case '\f': out += "\\f"; break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out.push_back(static_cast<char>(c));
-        }
+      default: {
+        char buf[8];
+        std::snprintf(buf, sizeof buf, "\\u%04x", c);
+        out += buf;
+      }
     }
   }
-  out.push_back('"');
 }
 
 }  // namespace carnet::core

@@ -75,7 +75,7 @@ Reply FhirService::history(const Request& r, Context& c) {
                                                std::to_string(versions.back().info.seq)));
   }
   for (const auto& v : versions) {
-    bundle.entry(r.base_url + "/" + v.info.type + "/" + v.info.id, v.body, entry_tail(v));
+    bundle.entry(r.base_url, v.info.type, v.info.id, v.body, entry_tail(v));
   }
   Reply reply;
   reply.body = bundle.finish();

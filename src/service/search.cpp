@@ -177,16 +177,14 @@ Reply FhirService::search(const Request& r, Context& c) {
   }
   bundle.reserve_entries(text_bytes);
   for (const auto& v : result.matches) {
-    const std::string url = r.base_url + "/" + v->info.type + "/" + v->info.id;
+    const auto& i = v->info;
     if (subset) {
-      bundle.entry(url, subset_resource(v->body, q.summary, q.elements, *model_), match);
+      bundle.entry(r.base_url, i.type, i.id, subset_resource(v->body, q.summary, q.elements, *model_), match);
     } else {
-      bundle.entry(url, v->body, match);  // no copy: a ternary with the subset would make one
+      bundle.entry(r.base_url, i.type, i.id, v->body, match);
     }
   }
-  for (const auto& v : result.included) {
-    bundle.entry(r.base_url + "/" + v->info.type + "/" + v->info.id, v->body, include);
-  }
+  for (const auto& v : result.included) bundle.entry(r.base_url, v->info.type, v->info.id, v->body, include);
   if (!q.warnings.empty()) {
     // Lenient handling: what was ignored is said, not silently dropped (search.html#errors).
     bundle.entry({}, core::to_json_text(fhir::operation_outcome(q.warnings)), mode_tail("outcome"));

@@ -41,5 +41,8 @@ std::string number_text(const Json& value);
 
 /// Appends `text` as a quoted, escaped JSON string.
 void append_json_string(std::string& out, std::string_view text);
+/// Appends `text` escaped for a JSON string, without the quotes (to write one
+/// string from several pieces).
+void append_json_escaped(std::string& out, std::string_view text);
 
 }  // namespace carnet::core
