@@ -94,6 +94,8 @@ void BundleText::close_entry(std::string_view resource, std::string_view tail, b
 }
 
 std::string BundleText::finish() {
+  if (finished_) throw std::logic_error("BundleText: finish() called twice");
+  finished_ = true;
   if (entries_open_) {
     text_.push_back(']');
   } else {

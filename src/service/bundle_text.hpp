@@ -22,6 +22,7 @@ class BundleText {
   /// Sets Bundle.total. Must come before the first entry.
   void total(std::int64_t n);
   /// Room for `bytes` of entry text, so that adding them does not reallocate.
+  /// Must come before the first entry to have an effect.
   void reserve_entries(std::size_t bytes) { entry_bytes_ = bytes; }
   /// Adds a link (relation "self", "next", ...). Must come before the first entry.
   void link(const std::string& relation, const std::string& url);
@@ -34,7 +35,7 @@ class BundleText {
   void entry(std::string_view base, std::string_view type, std::string_view id, std::string_view resource,
              std::string_view tail);
 
-  /// The Bundle's JSON text. Call once, last.
+  /// The Bundle's JSON text. Call once, last (a second call throws std::logic_error).
   std::string finish();
 
  private:
@@ -47,6 +48,7 @@ class BundleText {
   std::size_t entry_bytes_ = 0;
   std::string text_;  // the head and the entries written so far
   bool entries_open_ = false;
+  bool finished_ = false;
 };
 
 /// `"key":"value"` with the value escaped.

@@ -109,9 +109,10 @@ using SharedVersion = std::shared_ptr<const StoredVersion>;
 
 /// One page of search results.
 struct SearchResult {
-  std::vector<SharedVersion> matches;   ///< at most Query::count, in the query's order (never null)
-  std::vector<SharedVersion> included;  ///< _include/_revinclude results, each once, none also in matches
-  std::optional<std::int64_t> total;    ///< when Query::total is estimate/accurate
+  std::vector<SharedVersion> matches;  ///< at most Query::count, in the query's order (never null)
+  std::vector<SharedVersion>
+      included;  ///< _include/_revinclude results, each once, none also in matches (never null)
+  std::optional<std::int64_t> total;  ///< when Query::total is estimate/accurate
   /// Opaque cursors (URL-safe characters only) for the next/previous pages, if
   /// there are any. Walking `next` never skips or repeats a resource that keeps
   /// matching, whatever is written in between.

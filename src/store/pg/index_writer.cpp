@@ -46,6 +46,8 @@ enum TableIndex {
   kText,
   kCompartment
 };
+constexpr std::uint32_t kDeletesBit = 1u << 31;  // in a shape, above the tables' bits
+static_assert(kCompartment < 31, "a shape has one bit per index table below kDeletesBit");
 constexpr std::size_t kComponents = 3;  // composite components indexed (the table's c1_..c3_)
 constexpr std::size_t kComponentColumns = 8;
 
@@ -258,9 +260,6 @@ void IndexRows::add(std::int64_t rid, std::int64_t seq, const search::IndexEntri
     RowWriter(tables_[kText], rid).opt(e.narrative).opt(e.content);
   }
   for (const auto& p : e.compartment_patients) RowWriter(tables_[kCompartment], rid).text(p);
-  rows_ += e.strings.size() + e.tokens.size() + e.references.size() + e.dates.size() + e.numbers.size() +
-           e.quantities.size() + e.uris.size() + e.composites.size() + e.compartment_patients.size() +
-           (e.narrative.empty() && e.content.empty() ? 0 : 1);
 }
 
 std::uint32_t IndexRows::filled_tables() const {
@@ -284,9 +283,10 @@ const std::string& IndexRows::sql() const {
   // One text per shape, built once per thread: a process sees few shapes (the
   // tables a batch of creates fills, plus "with deletes" for updates).
   thread_local std::unordered_map<std::uint32_t, std::string> texts;
-  const std::uint32_t shape = filled_tables() | (removed_.empty() ? 0u : 1u << 31);
+  const std::uint32_t filled = filled_tables();
+  const std::uint32_t shape = filled | (removed_.empty() ? 0u : kDeletesBit);
   auto [it, added] = texts.try_emplace(shape);
-  if (added) it->second = write_index_sql(!removed_.empty(), filled_tables());
+  if (added) it->second = write_index_sql(!removed_.empty(), filled);
   return it->second;
 }
 

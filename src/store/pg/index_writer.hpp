@@ -31,10 +31,11 @@ class IndexRows {
   /// `seq` (kept on the reference and date rows: migrations/0008, 0009). Values that cannot
   /// be stored (a number or quantity without a value) are skipped.
   void add(std::int64_t rid, std::int64_t seq, const search::IndexEntries& entries);
-  /// True when nothing is deleted nor inserted.
-  bool empty() const { return removed_.empty() && rows_ == 0; }
+  /// True when nothing is deleted nor inserted (values add() skips count for nothing).
+  bool empty() const { return removed_.empty() && filled_tables() == 0; }
   /// The SQL of the statement for these rows (see write_index_sql()); the
-  /// text is shared by every IndexRows of the same shape on this thread.
+  /// text is shared by every IndexRows of the same shape on this thread, and
+  /// the reference is valid on the calling thread only. Not for an empty().
   const std::string& sql() const;
   /// Its parameters, in order.
   Params params() const;
@@ -45,7 +46,6 @@ class IndexRows {
 
   std::vector<std::string> removed_;
   std::vector<ArrayColumns> tables_;  // one per index table, in the order of write_index_sql()
-  std::size_t rows_ = 0;
 };
 
 /// The SQL that writes index rows, in one round trip: with `deletes`,

@@ -13,8 +13,9 @@
 
 namespace carnet::store::pg {
 
-/// A resource of the page: its rid, type and id ("" when not known: some
-/// include rounds learn only the rid).
+/// A resource of the page: its rid, type and id ("" when not known: the
+/// first page of a sorted search and the rounds after a _revinclude learn
+/// only the rid; their _revincludes then find the targets by rid).
 struct PageRow {
   std::int64_t rid = 0;
   std::string type;

@@ -1,5 +1,6 @@
 #pragma once
-// Named prepared statements for SQL text built at run time (searches).
+// Named prepared statements for SQL text built at run time: searches, and
+// the index writes (one text per shape, index_writer.hpp).
 //
 // A search's SQL text depends only on its shape (which parameters, modifiers,
 // sort keys, page size), never on its values: they travel as parameters. So

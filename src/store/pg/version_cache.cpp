@@ -10,7 +10,7 @@ VersionCache::Shard& VersionCache::shard_of(std::int64_t seq) {
 }
 
 std::size_t VersionCache::charge(const StoredVersion& v) {
-  // The map node, list node, shared_ptr block and string headers: about 256 bytes.
+  // The map node, clock slot, shared_ptr block and string headers: about 256 bytes.
   constexpr std::size_t kOverhead = 256;
   return kOverhead + v.body.size() + v.patient.size() + v.info.type.size() + v.info.id.size() +
          v.method.size();

@@ -26,8 +26,9 @@ namespace carnet::store::pg {
 /// a flag, where an LRU list moved nodes and touched their neighbours: on
 /// `enc_revinclude` (~200 finds per request) the list's cache misses and a
 /// copy of each version were 10 % of Carnet's CPU (docs/benchmarks.md).
-/// Thread-safe (sharded by seq, one mutex per shard). With capacity 0 it
-/// keeps nothing.
+/// A version just kept is examined last, so it goes only if every older one
+/// was found since the clock last passed it. Thread-safe (sharded by seq, one
+/// mutex per shard). With capacity 0 it keeps nothing.
 class VersionCache {
  public:
   /// `capacity_bytes`: what the kept versions may take in all (bodies plus

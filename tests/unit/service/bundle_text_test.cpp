@@ -75,6 +75,8 @@ TEST(BundleText, HeadAfterTheFirstEntryIsAProgrammingError) {
   b.entry("http://h/fhir/Patient/p1", "{}", "");
   EXPECT_THROW(b.total(1), std::logic_error);
   EXPECT_THROW(b.link("next", "http://h"), std::logic_error);
+  b.finish();
+  EXPECT_THROW(b.finish(), std::logic_error);
 }
 
 TEST(JsonEscape, RunsAndSpecialCharacters) {

@@ -76,6 +76,17 @@ TEST(IndexWriter, ADeleteAloneOnlyDeletes) {
   EXPECT_EQ(rows.params().values().size(), 1u);
 }
 
+TEST(IndexWriter, ValuesThatCannotBeStoredMakeNoStatement) {
+  search::IndexEntries e;
+  e.numbers.push_back({3, {}});  // no value, no range: skipped by add()
+  search::QuantityValue q;
+  q.code = "kg";
+  e.quantities.push_back({4, q});
+  IndexRows rows;
+  rows.add(41, 1001, e);
+  EXPECT_TRUE(rows.empty());  // nothing to send: the writer skips the statement
+}
+
 TEST(IndexWriter, SameShapeSameText) {
   IndexRows a, b, c;
   a.add(1, 1, observation_like());
