@@ -14,6 +14,7 @@
 #include "carnet/store/pg_store.hpp"
 #include "store/pg/patient_key.hpp"
 #include "store/pg/search_cursor.hpp"
+#include "store/pg/search_includes.hpp"
 #include "support/test_server.hpp"
 
 namespace carnet::testing {
@@ -783,6 +784,58 @@ TEST_F(SearchStore, IncludesRevincludesAndIterate) {
   r = db().search(q);
   ASSERT_EQ(ids(r.included), (Ids{"o1", "o2"}));
   EXPECT_EQ(r.included[1]->info.seq, o2.seq);
+}
+
+// A _revinclude reads its referrers unordered and sorts them itself; past
+// kMaxIncluded referrers the ordered statement keeps the first by rid. A
+// referrer of two matches is included once.
+TEST_F(SearchStore, RevincludesPastTheLimitKeepTheFirstByRid) {
+  const auto obs = type("Obs"), patient = type("Pat");
+  const auto* subject = param(obs, "subject", ParamType::reference, {patient});
+  auto pointing_to = [&](std::vector<std::string> patients) {
+    search::IndexEntries e;
+    for (auto& p : patients)
+      e.references.push_back({subject->key, {patient, p, std::nullopt, "", "", "", ""}});
+    return e;
+  };
+  create(patient, "p1");
+  create(patient, "p2");
+  create(obs, "both", pointing_to({"p1", "p2"}));
+  create(obs, "early", pointing_to({"p2"}));
+  auto q = query(patient);
+  q.revincludes = {{obs, subject, "", false}};
+  EXPECT_EQ(ids(db().search(q).included), (Ids{"both", "early"}));
+
+  // kMaxIncluded more referrers of p1, created together (grouped commits),
+  // then one after them all. Read unordered, p1's referrers come first and
+  // fill the limit; in rid order "early" is among the first kMaxIncluded and
+  // "last" (the largest rid) is not.
+  std::vector<std::future<void>> done;
+  for (std::size_t i = 0; i < store::pg::kMaxIncluded; ++i) {
+    auto r = request(obs, "o" + std::to_string(i), pointing_to({"p1"}));
+    r.must_be_new = true;
+    auto created = std::make_shared<std::promise<void>>();
+    done.push_back(created->get_future());
+    core::AccessRecord audit;
+    db().create_async(std::move(r), audit,
+                      [created](std::optional<store::WriteResult>, std::exception_ptr error) {
+                        if (error) {
+                          created->set_exception(error);
+                        } else {
+                          created->set_value();
+                        }
+                      });
+  }
+  for (auto& d : done) d.get();
+  create(obs, "last", pointing_to({"p1"}));
+
+  const auto r = db().search(q);
+  const auto included = ids(r.included);
+  EXPECT_EQ(included.size(), store::pg::kMaxIncluded);
+  EXPECT_EQ(std::set<std::string>(included.begin(), included.end()).size(), included.size());
+  EXPECT_EQ(std::count(included.begin(), included.end(), "both"), 1);
+  EXPECT_EQ(std::count(included.begin(), included.end(), "early"), 1);
+  EXPECT_EQ(std::count(included.begin(), included.end(), "last"), 0);
 }
 
 // Searches read versions through the store's version cache: a second search

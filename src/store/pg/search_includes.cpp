@@ -52,6 +52,24 @@ std::vector<Found> found_rows(const pqxx::result& rows) {
   return out;
 }
 
+// Rows: rid, seq of resources of `type`, in any order and maybe repeated:
+// each once, in rid order, `limit` at most (their ids come with their versions).
+std::vector<Found> referrers(const pqxx::result& rows, const std::string& type, std::size_t limit) {
+  std::vector<std::pair<std::int64_t, std::int64_t>> pairs;  // rid, seq
+  pairs.reserve(static_cast<std::size_t>(rows.size()));
+  for (const auto& row : rows) pairs.emplace_back(row[0].as<std::int64_t>(), row[1].as<std::int64_t>());
+  std::sort(pairs.begin(), pairs.end());
+  pairs.erase(std::unique(pairs.begin(), pairs.end(),
+                          [](const auto& a, const auto& b) { return a.first == b.first; }),
+              pairs.end());
+  if (pairs.size() > limit) pairs.resize(limit);
+  std::vector<Found> out;
+  out.reserve(pairs.size());
+  for (const auto& [rid, seq] : pairs)
+    out.push_back(Found{PageRow{rid, type, ""}, VersionRef{seq, type, ""}});
+  return out;
+}
+
 // _include: what the references of `sources` (of inc.source_type) point to.
 std::vector<Found> include_targets(pqxx::transaction_base& tx, StatementCache& statements,
                                    const search::Include& inc, const std::vector<PageRow>& sources,
@@ -100,13 +118,25 @@ std::vector<Found> include_referrers(pqxx::transaction_base& tx, StatementCache&
     // The parameter's keys name the source type, and index rows exist only
     // for live resources: the referrers and their current versions come from
     // the target index alone (seq 0: a row of an older Carnet, migrations/0008).
-    const std::string sql =
-        "SELECT DISTINCT x.rid, CASE WHEN x.seq <> 0 THEN x.seq ELSE (SELECT s.seq FROM resource s WHERE "
-        "s.rid = x.rid) END, " +
-        b.param(inc.source_type) + ", '' FROM " + targets_sql(targets, inc.target_type, b) +
-        " JOIN idx_reference x ON x.target_type = t.res_type AND x.target_id = t.res_id WHERE true" +
-        key_filter(inc, "x") + " ORDER BY x.rid LIMIT " + b.param(std::to_string(limit), "bigint");
-    return found_rows(statements.exec(tx, sql, b.params()));
+    // Unordered and not made distinct: PostgreSQL sorting a page's ~150
+    // rows cost as much as finding them (docs/benchmarks.md); the rows are
+    // sorted and made distinct here. Only when more than `limit` rows come
+    // back does the cut need an order: then the ordered statement decides.
+    const std::string from = " FROM " + targets_sql(targets, inc.target_type, b) +
+                             " JOIN idx_reference x ON x.target_type = t.res_type AND x.target_id = t.res_id "
+                             "WHERE true" +
+                             key_filter(inc, "x");
+    const std::string seq =
+        "CASE WHEN x.seq <> 0 THEN x.seq ELSE (SELECT s.seq FROM resource s WHERE s.rid = x.rid) END";
+    // One limit for both statements: `limit` + 1 rows tell that more than `limit` exist.
+    const std::string more = b.param(std::to_string(limit + 1), "bigint");
+    const auto rows = statements.exec(tx, "SELECT x.rid, " + seq + from + " LIMIT " + more, b.params());
+    if (static_cast<std::size_t>(rows.size()) > limit) {
+      const std::string sql =
+          "SELECT DISTINCT x.rid, " + seq + from + " ORDER BY x.rid LIMIT " + more + " - 1";
+      return referrers(statements.exec(tx, sql, b.params()), inc.source_type, limit);
+    }
+    return referrers(rows, inc.source_type, limit);
   }
   std::string rows =
       "SELECT DISTINCT s.rid, s.seq, s.res_type, s.res_id FROM resource t JOIN idx_reference x ON "
