@@ -784,6 +784,19 @@ TEST_F(SearchStore, IncludesRevincludesAndIterate) {
   r = db().search(q);
   ASSERT_EQ(ids(r.included), (Ids{"o1", "o2"}));
   EXPECT_EQ(r.included[1]->info.seq, o2.seq);
+  // A page driven by a reference is read from its index rows alone: the
+  // seq-0 row too finds its current version, and its id for a _revinclude.
+  q = query(obs);
+  search::ReferenceQuery p1;
+  p1.type = patient;
+  p1.id = "p1";
+  q.criteria.push_back(value(subject, {p1}));
+  q.revincludes = {{prov, target, "", false}};
+  r = db().search(q);
+  ASSERT_EQ(ids(r.matches), (Ids{"o1", "o2"}));
+  EXPECT_EQ(r.matches[1]->info.seq, o2.seq);
+  EXPECT_EQ(r.matches[1]->info.id, "o2");
+  EXPECT_EQ(ids(r.included), Ids{"v1"});
 }
 
 // A _revinclude reads its referrers unordered and sorts them itself; past

@@ -133,6 +133,10 @@ class Search {
       refs.push_back(std::move(e.ref));
     }
     result_.matches = load_versions(tx_, versions_, refs);
+    // Rows read from index rows alone learn their ids with their versions.
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      if (rows[i].id.empty()) rows[i].id = result_.matches[i]->info.id;
+    }
     result_.included = find_includes(tx_, statements_, versions_, q_, rows);
   }
 
@@ -169,8 +173,18 @@ class Search {
       window = RidWindow{cursor_ ? std::optional<std::int64_t>(cursor_->rid) : std::nullopt, backward,
                          q_.count + 1};
     }
-    std::string sql = outer + " FROM (" + inner + " FROM resource r WHERE " +
-                      filter_sql(q_, key_types_, b, Drive::index, window ? &*window : nullptr) + ") m";
+    // In rid order with one type, the page may come from the driving index
+    // rows alone, without a lookup of each row's resource (its id then comes
+    // with its version).
+    const auto from_index =
+        window && q_.types.size() == 1 ? index_page_sql(q_, key_types_, b, *window) : std::nullopt;
+    std::string sql =
+        from_index
+            ? "SELECT CASE WHEN m.seq <> 0 THEN m.seq ELSE (SELECT pr.seq FROM resource pr WHERE pr.rid = "
+              "m.rid) END, " +
+                  b.param(q_.types.front()) + ", '', m.rid FROM (" + *from_index + ") m"
+            : outer + " FROM (" + inner + " FROM resource r WHERE " +
+                  filter_sql(q_, key_types_, b, Drive::index, window ? &*window : nullptr) + ") m";
     if (cursor_) sql += " WHERE " + keyset_sql(columns_, *cursor_, b);
     sql += " " + order_by_sql(columns_, backward) + " LIMIT " + std::to_string(q_.count + 1);
     for (const auto& row : exec(sql, b)) {

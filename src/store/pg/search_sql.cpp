@@ -601,6 +601,29 @@ std::optional<IndexRids> index_rids_sql(const search::Query& q, const std::vecto
   return IndexRids{"SELECT DISTINCT" + rows.sql.substr(6), false, false};
 }
 
+std::optional<std::string> index_page_sql(const search::Query& q, const std::vector<std::string>& key_types,
+                                          SqlBuilder& b, const RidWindow& window) {
+  const Plan p = plan_of(q, key_types, Drive::index);
+  // As index_rids_sql; and only the reference and date rows carry their
+  // resource's seq (migrations/0008, 0009).
+  if (!index_driven(q, p) || p.driver == kCompartment || p.patient_dates) return std::nullopt;
+  const std::string_view table = index_table(param_of(q.criteria[p.driver]));
+  if (table != "idx_reference" && table != "idx_date") return std::nullopt;
+  for (std::size_t i = 0; i < q.criteria.size(); ++i) {
+    if (i != p.driver && !rid_only(q.criteria[i])) return std::nullopt;
+  }
+  const auto rows = driven_rows(q, key_types, p, b);
+  const std::string rid = rows.alias + ".rid";
+  // rows.sql starts with "SELECT <rid>": each resource's rows all carry its seq.
+  std::string sql = "SELECT DISTINCT " + rid + ", " + rows.alias + ".seq" + rows.sql.substr(7 + rid.size());
+  if (window.after) {
+    sql +=
+        " AND " + rid + (window.backward ? " < " : " > ") + b.param(std::to_string(*window.after), "bigint");
+  }
+  return sql + " ORDER BY " + rid + (window.backward ? " DESC" : "") + " LIMIT " +
+         std::to_string(window.limit);
+}
+
 std::string filter_sql(const search::Query& q, const std::vector<std::string>& key_types, SqlBuilder& b,
                        Drive drive, const RidWindow* window) {
   std::vector<std::string> parts;

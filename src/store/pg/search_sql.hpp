@@ -122,6 +122,13 @@ struct IndexRids {
 std::optional<IndexRids> index_rids_sql(const search::Query& q, const std::vector<std::string>& key_types,
                                         SqlBuilder& b);
 
+/// A page in rid order (`window`) read from index rows alone, with columns
+/// `rid` and `seq` (0: a row of an older Carnet, whose resource row knows
+/// it): when a reference or date criterion drives and every other criterion
+/// is checked on its rows. Adds parameters to `b` only when it answers.
+std::optional<std::string> index_page_sql(const search::Query& q, const std::vector<std::string>& key_types,
+                                          SqlBuilder& b, const RidWindow& window);
+
 /// The condition of one value on the columns starting with `cols` ("x." for
 /// an index table, "x.c2_" for a composite component); modifiers apply to
 /// tokens, strings, references and uris. `targets`: for a reference without
