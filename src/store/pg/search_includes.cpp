@@ -2,7 +2,7 @@
 
 #include <algorithm>
 #include <pqxx/pqxx>
-#include <set>
+#include <unordered_set>
 #include <utility>
 
 #include "store/pg/row_mapping.hpp"
@@ -163,7 +163,10 @@ std::vector<SharedVersion> find_includes(pqxx::transaction_base& tx, StatementCa
                                          VersionCache& versions, const search::Query& q,
                                          const std::vector<PageRow>& matches) {
   if ((q.includes.empty() && q.revincludes.empty()) || matches.empty()) return {};
-  std::set<std::int64_t> seen;
+  // A hash set: ~200 inserts per page with its includes, where a tree's
+  // nodes and rebalancing were 2-3 % of Carnet's samples (docs/benchmarks.md).
+  std::unordered_set<std::int64_t> seen;
+  seen.reserve(matches.size() * 8);
   for (const auto& m : matches) seen.insert(m.rid);
   std::vector<std::pair<std::int64_t, VersionRef>> included;  // by rid
   std::vector<PageRow> sources = matches;
