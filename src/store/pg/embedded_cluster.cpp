@@ -237,10 +237,24 @@ struct Context {
   fs::path data_dir, parent, password_file, startup_log, bin_dir;
   std::optional<RunAs> run_as;  // set when we are root
   const RunAs* owner() const { return run_as ? &*run_as : nullptr; }
-  pg::ProcessResult run(const char* tool, const std::vector<std::string>& args) const {
-    return pg::run_process(bin_dir / tool, args, run_as);
+  pg::ProcessResult run(const char* tool, const std::vector<std::string>& args,
+                        const std::vector<std::string>& default_env = {}) const {
+    return pg::run_process(bin_dir / tool, args, run_as, default_env);
   }
 };
+
+// glibc's malloc for the server's processes (unless the environment sets it).
+// By default it hands the free top of a backend's heap back to the kernel
+// past 128 KB, and a search's index scans allocate and free blocks there
+// (btbeginscan, ~27 KB each): every statement then shrank the heap (brk, a
+// TLB shootdown interrupting every CPU) and grew it again (page faults). On
+// the 2-core benchmark machine that was a sixth of the backends' CPU and a
+// third of a search's PostgreSQL CPU (docs/benchmarks.md). Keeping up to 64
+// MiB of free heap per process, growing it 4 MiB at a time, and serving
+// blocks up to 32 MiB from the heap rather than separate mappings stops it;
+// a backend's heap then stays near its high-water mark.
+const std::vector<std::string> kServerMalloc = {"MALLOC_TRIM_THRESHOLD_=67108864", "MALLOC_TOP_PAD_=4194304",
+                                                "MALLOC_MMAP_THRESHOLD_=33554432"};
 
 /// First start: password file, initdb (as the postgres user when root), config.
 void initialise(const Context& c) {
@@ -392,7 +406,8 @@ std::string EmbeddedCluster::start() {
 
     spdlog::info("embedded PostgreSQL: starting {} on 127.0.0.1:{}", c.data_dir.string(), port);
     auto r =
-        c.run("pg_ctl", {"start", "-w", "-t", "60", "-D", c.data_dir.string(), "-l", c.startup_log.string()});
+        c.run("pg_ctl", {"start", "-w", "-t", "60", "-D", c.data_dir.string(), "-l", c.startup_log.string()},
+              kServerMalloc);
     if (r.exit_code != 0) {
       const std::string log = tail(read_file(c.startup_log));
       if (log.find("Address already in use") != std::string::npos) throw port_taken(port);

@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <system_error>
@@ -154,7 +155,7 @@ std::optional<RunAs> lookup_user(const std::string& user) {
 }
 
 ProcessResult run_process(const std::filesystem::path& program, const std::vector<std::string>& args,
-                          const std::optional<RunAs>& run_as) {
+                          const std::optional<RunAs>& run_as, const std::vector<std::string>& default_env) {
   // Everything the child needs is built here: it may not allocate after fork().
   std::string program_str = program.string();
   std::vector<std::string> arg_storage;
@@ -173,6 +174,12 @@ ProcessResult run_process(const std::filesystem::path& program, const std::vecto
     env_storage.emplace_back(*e);
   }
   if (drop) env_storage.push_back("HOME=" + run_as->home.string());
+  for (const auto& d : default_env) {
+    const auto name = d.substr(0, d.find('=') + 1);  // "NAME="
+    const bool set = std::any_of(env_storage.begin(), env_storage.end(),
+                                 [&](const std::string& e) { return e.compare(0, name.size(), name) == 0; });
+    if (!set) env_storage.push_back(d);
+  }
   std::vector<char*> envp;
   for (auto& e : env_storage) envp.push_back(e.data());
   envp.push_back(nullptr);

@@ -39,9 +39,12 @@ struct ProcessResult {
 /// folder would otherwise make some tools complain. Other open descriptors are
 /// not inherited. Reading stops once the child has exited even if a grandchild
 /// (e.g. the postmaster) still holds the output pipe.
+/// The child inherits this process's environment, plus each `default_env`
+/// entry ("NAME=value") whose NAME that environment does not set.
 /// Thread-safe as far as fork() is (no locks are taken in the child).
 /// Throws std::system_error when the process cannot be created or exec fails.
 ProcessResult run_process(const std::filesystem::path& program, const std::vector<std::string>& args,
-                          const std::optional<RunAs>& run_as = std::nullopt);
+                          const std::optional<RunAs>& run_as = std::nullopt,
+                          const std::vector<std::string>& default_env = {});
 
 }  // namespace carnet::store::pg
