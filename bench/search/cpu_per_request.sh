@@ -26,16 +26,6 @@ pg_port=${BENCH_PG_PORT:-54352}
 export BENCH_DIR=$root/bench
 trap stop_server EXIT
 
-# CPU ticks (user + system) of the given pids.
-ticks() {
-  local total=0 t
-  for p in "$@"; do
-    t=$(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0)
-    total=$((total + t))
-  done
-  echo "$total"
-}
-
 for bin in "$@"; do
   data_dir=$(mktemp -d /tmp/carnet-cpu-bench-XXXXXX)
   chmod 711 "$data_dir"
@@ -43,13 +33,13 @@ for bin in "$@"; do
   wrk -t2 -c"$connections" -d3s -s "$lua" "http://127.0.0.1:$http_port" >/dev/null  # warm-up
   postmaster=$(head -1 "$data_dir/var/pg/postmaster.pid")
   cluster_pids() { echo "$postmaster" $(pgrep -P "$postmaster"); }
-  server_before=$(ticks "$SERVER_PID")
+  server_before=$(cpu_ticks "$SERVER_PID")
   # shellcheck disable=SC2046 # one pid per word
-  pg_before=$(ticks $(cluster_pids))
+  pg_before=$(cpu_ticks $(cluster_pids))
   result=$(wrk -t2 -c"$connections" -d"${seconds}s" --latency -s "$lua" "http://127.0.0.1:$http_port" | grep '^RESULT')
-  server_after=$(ticks "$SERVER_PID")
+  server_after=$(cpu_ticks "$SERVER_PID")
   # shellcheck disable=SC2046
-  pg_after=$(ticks $(cluster_pids))
+  pg_after=$(cpu_ticks $(cluster_pids))
   echo "$result" | sed "s#^RESULT #RESULT binary=$bin script=$(basename "$lua") #"
   python3 - "$result" "$(getconf CLK_TCK)" "$server_before" "$server_after" "$pg_before" "$pg_after" <<'PY'
 import re, sys

@@ -7,6 +7,7 @@
 #   BENCH_EXTRA_TOML: more TOML appended to the configuration start_server writes,
 #     e.g. $'[threads]\nworkers = 4'
 #   db_psql DATA_DIR [psql args...]               # psql on database "carnet" of that cluster
+#   cpu_ticks PID...                              # CPU ticks (user + system) of these processes
 
 SERVER_PID=""
 
@@ -65,4 +66,14 @@ db_psql() {
   local port
   port=$(sed -n 4p "$dir/pg/postmaster.pid")
   PGPASSWORD=$(cat "$dir/pg-password") psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$port" -U carnet -d carnet "$@"
+}
+
+# CPU ticks (user + system, in 1/CLK_TCK s) of the given pids; 0 for a pid gone.
+cpu_ticks() {
+  local total=0 t
+  for p in "$@"; do
+    t=$(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0)
+    total=$((total + t))
+  done
+  echo "$total"
 }

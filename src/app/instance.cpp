@@ -43,7 +43,7 @@ Instance::Instance(const config::Config& config, std::shared_ptr<const fhir::Mod
   auto* store = p.store.get();
   p.trail = std::make_unique<audit::Trail>(
       [store](std::span<const core::AccessRecord> records) { store->append_audit(records); },
-      config.audit.max_batch);
+      config.audit.max_batch, std::chrono::microseconds(config.audit.commit_delay_us));
   // Loaded once: the official search parameters and the shipped terminology.
   p.registry = search::Registry::load(config.server.schemas_dir, p.model->resource_types());
   p.terminology = search::Terminology::load(config.server.schemas_dir);

@@ -30,6 +30,7 @@ constexpr std::int64_t kMaxWorkers = 1024;
 constexpr std::int64_t kMaxPoolSize = 256;
 constexpr std::int64_t kMaxSharedBuffersMb = 1 << 20;  // 1 TiB
 constexpr std::int64_t kMaxVersionCacheMb = 1 << 20;   // 1 TiB
+constexpr std::int64_t kMaxCommitDelayUs = 100000;     // 0.1 s: longer would only add latency
 
 void read_server(detail::TableReader& r, ServerConfig& c) {
   r.read("base_url", c.base_url);
@@ -83,6 +84,7 @@ void read_database(detail::TableReader& r, DatabaseConfig& c, const std::string&
 
 void read_audit(detail::TableReader& r, AuditConfig& c) {
   r.read_integer("max_batch", c.max_batch, 1);
+  r.read_integer("commit_delay_us", c.commit_delay_us, 0, kMaxCommitDelayUs);
   r.finish();
 }
 

@@ -5,6 +5,7 @@
 /// fsync per batch, not per request. Writes put their record in their own
 /// transaction instead (store::ResourceStore::write).
 
+#include <chrono>
 #include <cstddef>
 #include <exception>
 #include <functional>
@@ -20,8 +21,12 @@ class Trail {
   /// Commits a batch durably, or throws. Called on the trail's own thread only.
   using Flush = std::function<void(std::span<const core::AccessRecord>)>;
 
-  /// Starts the writer thread. `max_batch` bounds one commit's size.
-  Trail(Flush flush, std::size_t max_batch);
+  /// Starts the writer thread. `max_batch` bounds one commit's size. While
+  /// requests arrive together, a commit starts once its first record has
+  /// waited `commit_delay` (or the batch is full), so that one commit serves
+  /// more of them; a record arriving alone is committed at once.
+  Trail(Flush flush, std::size_t max_batch,
+        std::chrono::microseconds commit_delay = std::chrono::microseconds(0));
   /// Writes what is pending, then stops the writer thread. Callers must have
   /// returned from record() first (app::Instance stops the listeners before).
   ~Trail() = default;

@@ -65,6 +65,10 @@ struct DatabaseConfig {
 /// Audit trail writer.
 struct AuditConfig {
   std::size_t max_batch = 512;  ///< most AuditEvents committed in one grouped commit
+  /// Under concurrent requests, how long the first record of a grouped commit
+  /// waits for others before the commit starts, in microseconds
+  /// (PostgreSQL's commit_delay, on Carnet's side); 0 = commit at once.
+  std::uint32_t commit_delay_us = 1000;
 };
 
 /// Server identity and paths.

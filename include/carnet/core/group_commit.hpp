@@ -7,6 +7,7 @@
 /// committing (a pipeline: the CPU works while a flush waits for the disk).
 
 #include <algorithm>
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <exception>
@@ -30,10 +31,16 @@ class GroupCommit {
   using Flush = std::function<std::vector<Result>(std::vector<Item>& batch)>;
 
   /// Starts `writers` writer threads (at least one). `max_batch` bounds one
-  /// commit's size.
-  GroupCommit(Flush flush, std::size_t max_batch, std::size_t writers = 1)
+  /// commit's size. `gather`: while callers are concurrent (the last batch
+  /// taken held more than one item), a writer commits a batch only once its
+  /// first item has waited that long (or the batch is full, or the writer
+  /// stops), so that one commit serves more callers; a lone caller is never
+  /// held back. Zero commits whatever is there at once.
+  GroupCommit(Flush flush, std::size_t max_batch, std::size_t writers = 1,
+              std::chrono::microseconds gather = std::chrono::microseconds(0))
       : flush_(std::move(flush)),
         max_batch_(max_batch == 0 ? 1 : max_batch),
+        gather_(gather),
         open_(std::make_shared<Batch>()) {
     for (std::size_t i = 0; i < std::max<std::size_t>(writers, 1); ++i)
       writers_.emplace_back([this] { run(); });
@@ -61,7 +68,7 @@ class GroupCommit {
     auto batch = open_;
     const std::size_t index = batch->items.size();
     batch->items.push_back(std::move(item));
-    work_.notify_one();
+    joined(*batch);
     batch->done_callbacks.emplace_back();
     batch->committed.wait(lock, [&] { return batch->done; });
     if (batch->error) std::rethrow_exception(batch->error);
@@ -83,7 +90,7 @@ class GroupCommit {
     room_.wait(lock, [&] { return open_->items.size() < max_batch_; });
     open_->items.push_back(std::move(item));
     open_->done_callbacks.push_back(std::move(done));
-    work_.notify_one();
+    joined(*open_);
   }
 
  private:
@@ -96,14 +103,39 @@ class GroupCommit {
     std::exception_ptr error;
     std::condition_variable committed;
     bool done = false;
+    std::chrono::steady_clock::time_point opened;  // when the first item joined
   };
+
+  // Under the lock, after an item joined the open batch: a writer needs
+  // waking only for the first item (it then waits for the gather window) and
+  // for the one that fills the batch (commit at once); waking it for every
+  // item would cost a context switch each.
+  void joined(Batch& batch) {
+    if (batch.items.size() == 1) {
+      batch.opened = std::chrono::steady_clock::now();
+      work_.notify_one();
+    } else if (batch.items.size() >= max_batch_) {
+      work_.notify_all();
+    }
+  }
+
+  // Under the lock: whether the open batch should be committed now.
+  bool ready() const {
+    return stopping_ || open_->items.size() >= max_batch_ || gather_.count() == 0 || !concurrent_ ||
+           std::chrono::steady_clock::now() >= open_->opened + gather_;
+  }
 
   void run() {
     std::unique_lock lock(mutex_);
     for (;;) {
       work_.wait(lock, [&] { return stopping_ || !open_->items.empty(); });
       if (open_->items.empty()) return;  // stopping and nothing left
+      while (!ready()) work_.wait_until(lock, open_->opened + gather_);
+      if (open_->items.empty()) continue;  // another writer took it meanwhile
       auto batch = std::exchange(open_, std::make_shared<Batch>());
+      // PostgreSQL's commit_siblings, in spirit: wait for company only when
+      // callers have been arriving together.
+      concurrent_ = batch->items.size() > 1;
       room_.notify_all();  // room in the new open batch
       lock.unlock();
       try {
@@ -139,11 +171,13 @@ class GroupCommit {
 
   Flush flush_;
   std::size_t max_batch_;
+  std::chrono::microseconds gather_;
   std::mutex mutex_;
   std::condition_variable work_;  // writer waits for items
   std::condition_variable room_;  // callers wait for room in a full open batch
   std::shared_ptr<Batch> open_;   // the batch new items join
   bool stopping_ = false;
+  bool concurrent_ = false;  // the last batch taken held more than one item
   std::vector<std::thread> writers_;
 };
 

@@ -58,6 +58,7 @@ const std::set<std::string> kAllKeys = {
     "database.embedded.bin_dir",
     "database.embedded.shared_buffers_mb",
     "audit.max_batch",
+    "audit.commit_delay_us",
 };
 
 Config load(const std::string& toml) {
@@ -102,6 +103,7 @@ void expect_defaults(const Config& c) {
   EXPECT_EQ(c.database.embedded.bin_dir, "");
   EXPECT_EQ(c.database.embedded.shared_buffers_mb, 0u);
   EXPECT_EQ(c.audit.max_batch, 512u);
+  EXPECT_EQ(c.audit.commit_delay_us, 1000u);
 }
 
 // Dotted paths of every value (not table) in `table`.
@@ -179,6 +181,7 @@ shared_buffers_mb = 2048
 
 [audit]
 max_batch = 64
+commit_delay_us = 0
 )");
   EXPECT_EQ(c.server.base_url, "https://carnet.example.org/fhir");
   EXPECT_EQ(c.server.data_dir, "/srv/carnet");
@@ -207,6 +210,7 @@ max_batch = 64
   EXPECT_EQ(c.database.embedded.bin_dir, "/usr/lib/postgresql/15/bin");
   EXPECT_EQ(c.database.embedded.shared_buffers_mb, 2048u);
   EXPECT_EQ(c.audit.max_batch, 64u);
+  EXPECT_EQ(c.audit.commit_delay_us, 0u);
 }
 
 TEST(ConfigLoad, PoolSizeZeroFollowsTheCores) {
@@ -315,6 +319,8 @@ const BadCase kBadCases[] = {
     {"NegativeWorkers", "[threads]\nworkers = -1\n",
      "carnet.toml: threads.workers: must be between 0 and 1024"},
     {"ZeroBatch", "[audit]\nmax_batch = 0\n", "carnet.toml: audit.max_batch: must be > 0"},
+    {"LongCommitDelay", "[audit]\ncommit_delay_us = 100001\n",
+     "carnet.toml: audit.commit_delay_us: must be between 0 and 100000"},
     // Values and cross-key rules.
     {"CertificateWithoutKey", "[tls]\ncertificate = \"cert.pem\"\n",
      "carnet.toml: tls.private_key: must be set when tls.certificate is set"},

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <future>
 #include <mutex>
@@ -161,6 +162,71 @@ TEST(GroupCommit, AsyncSubmittersOfAFailedBatchGetItsException) {
   std::promise<int> later;
   group.submit_async(4, [&](std::optional<int> result, std::exception_ptr) { later.set_value(*result); });
   EXPECT_EQ(later.get_future().get(), 4);
+}
+
+// Items submitted while the writer is held in its first flush form the
+// second batch; from then on callers are concurrent, and a new batch waits
+// for its gather window (long here), unless it fills up first.
+TEST(GroupCommit, ConcurrentCallersAreGatheredIntoOneCommit) {
+  std::mutex mutex;
+  std::condition_variable changed;
+  bool release_first = false;
+  std::vector<std::size_t> sizes;
+  GroupCommit<int, int> group(
+      [&](std::vector<int>& batch) {
+        std::unique_lock lock(mutex);
+        sizes.push_back(batch.size());
+        changed.notify_all();
+        if (sizes.size() == 1) changed.wait(lock, [&] { return release_first; });
+        return batch;
+      },
+      3, 1, std::chrono::seconds(30));
+  std::atomic<int> called{0};
+  const auto done = [&](std::optional<int>, std::exception_ptr) {
+    ++called;
+    changed.notify_all();
+  };
+  const auto wait_for = [&](auto condition) {
+    std::unique_lock lock(mutex);
+    ASSERT_TRUE(changed.wait_for(lock, std::chrono::seconds(10), condition));
+  };
+  group.submit_async(1, done);  // alone: committed at once
+  wait_for([&] { return sizes.size() == 1; });
+  group.submit_async(2, done);
+  group.submit_async(3, done);
+  {
+    std::lock_guard lock(mutex);
+    release_first = true;
+  }
+  changed.notify_all();
+  wait_for([&] { return called.load() == 3; });  // [2, 3]: two callers at once
+  group.submit_async(4, done);
+  group.submit_async(5, done);
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  {
+    std::lock_guard lock(mutex);
+    EXPECT_EQ(sizes.size(), 2u) << "4 and 5 must wait for company";
+  }
+  group.submit_async(6, done);  // fills the batch: committed without waiting 30 s
+  wait_for([&] { return called.load() == 6; });
+  std::lock_guard lock(mutex);
+  EXPECT_EQ(sizes, (std::vector<std::size_t>{1, 2, 3}));
+}
+
+// One caller at a time (each waits for its commit): never held back by the
+// gather window.
+TEST(GroupCommit, LoneCallerIsNotHeldBackByTheGatherWindow) {
+  std::vector<std::size_t> sizes;
+  GroupCommit<int, int> group(
+      [&](std::vector<int>& batch) {
+        sizes.push_back(batch.size());
+        return batch;
+      },
+      64, 1, std::chrono::seconds(30));
+  const auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(group.submit(i), i);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
+  EXPECT_EQ(sizes, (std::vector<std::size_t>(5, 1)));
 }
 
 TEST(GroupCommit, DestructionCommitsQueuedAsyncItemsAndCallsThemBack) {
