@@ -17,12 +17,13 @@
 #                                B's [database] section is written here: use AB_DATABASE_B for more keys
 #   AB_DATABASE_B    ""          more keys of B's [database] section, e.g. "pool_size = 5"
 #   AB_ENV_B         ""          environment for B, e.g. "MALLOC_ARENA_MAX=2"
+#   AB_WARMUP_SECONDS SLICE      the first, uncounted slice of each server (caches filling up)
 #   BENCH_CONNECTIONS 32, BENCH_THREADS 2, AB_HTTP_PORT 18092 (B: +1), AB_PG_PORT 54362
 #
 # Prints one line per slice (req/s, p95, CPU ms per request of the server and
 # of the cluster, audit rows per WAL fsync) and, at the end, each round's B/A
 # ratio of req/s and their median. The first slice of each server is a
-# warm-up and is not counted.
+# warm-up (AB_WARMUP_SECONDS) and is not counted.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -95,13 +96,13 @@ psql_value() {
 
 # One slice against PORT (server PID): prints "LABEL rps p95 carnet_ms pg_ms rows_per_sync".
 measure() {
-  local label=$1 port=$2 pid=$3 s0 p0 w0 a0 result s1 p1 w1 a1
+  local label=$1 port=$2 pid=$3 seconds=${4:-$slice} s0 p0 w0 a0 result s1 p1 w1 a1
   s0=$(cpu_ticks "$pid")
   # shellcheck disable=SC2046 # one pid per word
   p0=$(cpu_ticks "$postmaster" $(pgrep -P "$postmaster"))
   w0=$(psql_value "SELECT wal_sync FROM pg_stat_wal")
   a0=$(psql_value "SELECT coalesce(max(seq), 0) FROM audit_event")
-  result=$(wrk -t"$threads" -c"$connections" -d"${slice}s" --latency -s "$here/wrk/paths.lua" \
+  result=$(wrk -t"$threads" -c"$connections" -d"${seconds}s" --latency -s "$here/wrk/paths.lua" \
     "http://127.0.0.1:$port" | grep '^RESULT')
   s1=$(cpu_ticks "$pid")
   # shellcheck disable=SC2046
@@ -124,8 +125,8 @@ PY
 
 echo "# $(date -u +%Y-%m-%dT%H:%MZ) $(nproc) cores; $scenario, $rounds rounds of ${slice}s, $connections connections"
 echo "# A: $bin_a ${AB_TOML_A:+(+TOML)}; B: $bin_b ${AB_TOML_B:+(+TOML)}${AB_DATABASE_B:+ [database] $AB_DATABASE_B}${AB_ENV_B:+ env $AB_ENV_B}"
-measure warmup-A "$port_a" "$pid_a" >/dev/null
-measure warmup-B "$port_b" "$pid_b" >/dev/null
+measure warmup-A "$port_a" "$pid_a" "${AB_WARMUP_SECONDS:-$slice}" >/dev/null
+measure warmup-B "$port_b" "$pid_b" "${AB_WARMUP_SECONDS:-$slice}" >/dev/null
 lines=()
 for r in $(seq 1 "$rounds"); do
   a=$(measure "A$r" "$port_a" "$pid_a")
