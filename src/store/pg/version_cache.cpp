@@ -1,6 +1,69 @@
 #include "store/pg/version_cache.hpp"
 
+#include <bit>
+#include <utility>
+
 namespace carnet::store::pg {
+namespace {
+
+constexpr std::size_t kMinSlots = 64;
+
+// Fibonacci hashing: consecutive seqs (a shard's are 16 apart) spread over
+// the table; the top bits of the product index it.
+std::uint64_t mix(std::int64_t seq) {
+  return static_cast<std::uint64_t>(seq) * 0x9E3779B97F4A7C15ull;
+}
+
+}  // namespace
+
+std::size_t VersionCache::Shard::home(std::int64_t seq) const {
+  return static_cast<std::size_t>(mix(seq) >> (64 - std::countr_zero(slots.size())));
+}
+
+VersionCache::Slot* VersionCache::Shard::slot_of(std::int64_t seq) {
+  if (slots.empty()) return nullptr;
+  const std::size_t mask = slots.size() - 1;
+  for (std::size_t i = home(seq);; i = (i + 1) & mask) {
+    Slot& s = slots[i];
+    if (!s.version) return nullptr;
+    if (s.seq == seq) return &s;
+  }
+}
+
+VersionCache::Slot& VersionCache::Shard::insert(std::int64_t seq, SharedVersion v) {
+  if ((used + 1) * 2 > slots.size()) {
+    std::vector<Slot> old(std::max(kMinSlots, slots.size() * 2));
+    old.swap(slots);
+    used = 0;
+    for (auto& s : old) {
+      if (s.version) {
+        insert(s.seq, std::move(s.version)).found_since_passed = s.found_since_passed;
+      }
+    }
+  }
+  const std::size_t mask = slots.size() - 1;
+  std::size_t i = home(seq);
+  while (slots[i].version) i = (i + 1) & mask;
+  slots[i] = Slot{seq, std::move(v), false};
+  ++used;
+  return slots[i];
+}
+
+void VersionCache::Shard::erase(Slot* slot) {
+  const std::size_t mask = slots.size() - 1;
+  auto hole = static_cast<std::size_t>(slot - slots.data());
+  // Each later slot of the run moves into the hole unless its home lies
+  // cyclically in (hole, j]: there it would no longer be found.
+  for (std::size_t j = (hole + 1) & mask; slots[j].version; j = (j + 1) & mask) {
+    const std::size_t h = home(slots[j].seq);
+    const bool stays = hole <= j ? (hole < h && h <= j) : (hole < h || h <= j);
+    if (stays) continue;
+    slots[hole] = std::move(slots[j]);
+    hole = j;
+  }
+  slots[hole] = Slot{};
+  --used;
+}
 
 VersionCache::VersionCache(std::size_t capacity_bytes) : shard_capacity_(capacity_bytes / kShards) {}
 
@@ -20,10 +83,34 @@ SharedVersion VersionCache::find(std::int64_t seq) {
   if (shard_capacity_ == 0) return nullptr;
   auto& s = shard_of(seq);
   std::lock_guard lock(s.mutex);
-  const auto it = s.by_seq.find(seq);
-  if (it == s.by_seq.end()) return nullptr;
-  it->second.found_since_passed = true;
-  return it->second.version;
+  Slot* slot = s.slot_of(seq);
+  if (slot == nullptr) return nullptr;
+  slot->found_since_passed = true;
+  return slot->version;
+}
+
+std::vector<SharedVersion> VersionCache::find_all(std::span<const std::int64_t> seqs) {
+  std::vector<SharedVersion> out(seqs.size());
+  if (shard_capacity_ == 0) return out;
+  // Positions in `seqs`, shard by shard.
+  std::array<std::vector<std::size_t>, kShards> by_shard;
+  for (std::size_t i = 0; i < seqs.size(); ++i) {
+    by_shard[static_cast<std::uint64_t>(seqs[i]) % kShards].push_back(i);
+  }
+  for (std::size_t k = 0; k < kShards; ++k) {
+    if (by_shard[k].empty()) continue;
+    auto& s = shards_[k];
+    std::lock_guard lock(s.mutex);
+    if (s.slots.empty()) continue;
+    for (const auto i : by_shard[k]) __builtin_prefetch(&s.slots[s.home(seqs[i])]);
+    for (const auto i : by_shard[k]) {
+      if (Slot* slot = s.slot_of(seqs[i])) {
+        slot->found_since_passed = true;
+        out[i] = slot->version;
+      }
+    }
+  }
+  return out;
 }
 
 void VersionCache::put(const StoredVersion& v) {
@@ -39,21 +126,22 @@ void VersionCache::put(SharedVersion v) {
   const std::int64_t seq = v->info.seq;
   auto& s = shard_of(seq);
   std::lock_guard lock(s.mutex);
-  if (!s.by_seq.try_emplace(seq, Slot{std::move(v), false}).second) return;  // a seq has one content
+  if (s.slot_of(seq) != nullptr) return;  // a seq has one content
+  s.insert(seq, std::move(v));
   s.clock.push_back(seq);
   s.bytes += size;
   // Each pass over a found version clears its flag: at most two turns.
   while (s.bytes > shard_capacity_) {
     const std::int64_t oldest = s.clock.front();
     s.clock.pop_front();
-    auto slot = s.by_seq.find(oldest);
-    if (slot->second.found_since_passed) {
-      slot->second.found_since_passed = false;
+    Slot* slot = s.slot_of(oldest);
+    if (slot->found_since_passed) {
+      slot->found_since_passed = false;
       s.clock.push_back(oldest);
       continue;
     }
-    s.bytes -= charge(*slot->second.version);
-    s.by_seq.erase(slot);
+    s.bytes -= charge(*slot->version);
+    s.erase(slot);
   }
 }
 
@@ -70,7 +158,7 @@ std::size_t VersionCache::size() const {
   std::size_t total = 0;
   for (const auto& s : shards_) {
     std::lock_guard lock(s.mutex);
-    total += s.by_seq.size();
+    total += s.used;
   }
   return total;
 }

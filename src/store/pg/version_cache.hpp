@@ -14,7 +14,8 @@
 #include <deque>
 #include <memory>
 #include <mutex>
-#include <unordered_map>
+#include <span>
+#include <vector>
 
 #include "carnet/store/resource_store.hpp"
 
@@ -29,6 +30,13 @@ namespace carnet::store::pg {
 /// A version just kept is examined last, so it goes only if every older one
 /// was found since the clock last passed it. Thread-safe (sharded by seq, one
 /// mutex per shard). With capacity 0 it keeps nothing.
+///
+/// Each shard is an open-addressing table (linear probing): a find reads
+/// one slot, where a node-based map read a bucket, the node before and the
+/// node, each a cache miss on a table of ~250,000 versions (`find` was 9 %
+/// of Carnet's CPU on `enc_revinclude`, docs/benchmarks.md). find_all looks
+/// up a page's seqs shard by shard, one lock each, and asks for all their
+/// slots before reading any, so that the misses overlap.
 class VersionCache {
  public:
   /// `capacity_bytes`: what the kept versions may take in all (bodies plus
@@ -37,6 +45,8 @@ class VersionCache {
 
   /// Version `seq`, shared (never copied), or null when not kept.
   SharedVersion find(std::int64_t seq);
+  /// find() of each of `seqs`, in their order (null where not kept).
+  std::vector<SharedVersion> find_all(std::span<const std::int64_t> seqs);
 
   /// Keeps `v` under v->info.seq. A version larger than a shard's share of
   /// the capacity is not kept. `v->created` must be false (history only).
@@ -55,14 +65,27 @@ class VersionCache {
  private:
   static constexpr std::size_t kShards = 16;
   struct Slot {
-    SharedVersion version;
+    std::int64_t seq = 0;
+    SharedVersion version;            // null: the slot is free
     bool found_since_passed = false;  // CLOCK's reference bit
   };
+  // An open-addressing table by seq: its size is a power of two (or 0), at
+  // most half of it used, and a kept seq sits at its home slot or after it,
+  // with no free slot in between (linear probing).
   struct Shard {
     mutable std::mutex mutex;
-    std::unordered_map<std::int64_t, Slot> by_seq;
+    std::vector<Slot> slots;
+    std::size_t used = 0;
     std::deque<std::int64_t> clock;  // the kept seqs, oldest (next to examine) first
     std::size_t bytes = 0;
+
+    std::size_t home(std::int64_t seq) const;
+    /// The slot holding `seq`, or nullptr.
+    Slot* slot_of(std::int64_t seq);
+    /// Keeps `v` under `seq` (not kept yet), growing the table when needed.
+    Slot& insert(std::int64_t seq, SharedVersion v);
+    /// Frees `slot` and moves later slots of its run back (no tombstones).
+    void erase(Slot* slot);
   };
   Shard& shard_of(std::int64_t seq);
 

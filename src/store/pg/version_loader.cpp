@@ -11,10 +11,12 @@ namespace carnet::store::pg {
 
 std::vector<SharedVersion> load_versions(pqxx::transaction_base& tx, VersionCache& cache,
                                          const std::vector<VersionRef>& refs) {
-  std::vector<SharedVersion> out(refs.size());
+  std::vector<std::int64_t> wanted;
+  wanted.reserve(refs.size());
+  for (const auto& ref : refs) wanted.push_back(ref.seq);
+  std::vector<SharedVersion> out = cache.find_all(wanted);
   std::vector<std::size_t> missing;  // positions in refs
   for (std::size_t i = 0; i < refs.size(); ++i) {
-    out[i] = cache.find(refs[i].seq);
     if (!out[i]) missing.push_back(i);
   }
   if (missing.empty()) return out;

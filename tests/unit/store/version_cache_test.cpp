@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <set>
 #include <thread>
 #include <vector>
 
@@ -116,6 +117,61 @@ TEST(VersionCache, AVersionLargerThanAShardIsNotKept) {
   EXPECT_EQ(cache.find(1), nullptr);
   cache.put(version(2, std::string(100, 'x')));
   EXPECT_NE(cache.find(2), nullptr);
+}
+
+TEST(VersionCache, FindAllAnswersInOrderAndCountsAsFinds) {
+  const auto a = version(0, std::string(100, 'a'));
+  const auto b = version(kSameShard, std::string(100, 'b'));
+  const auto c = version(2 * kSameShard, std::string(100, 'c'));
+  VersionCache cache(16 * (VersionCache::charge(a) + VersionCache::charge(b)));
+  cache.put(a);
+  cache.put(b);
+  cache.put(version(5, "{}"));  // another shard
+  const std::vector<std::int64_t> seqs{5, 99, 0, 5};
+  const auto found = cache.find_all(seqs);
+  ASSERT_EQ(found.size(), 4u);
+  ASSERT_NE(found[0], nullptr);
+  EXPECT_EQ(found[0]->info.seq, 5);
+  EXPECT_EQ(found[1], nullptr);
+  ASSERT_NE(found[2], nullptr);
+  EXPECT_EQ(found[2]->body, std::string(100, 'a'));
+  EXPECT_EQ(found[3], found[0]);
+  EXPECT_TRUE(cache.find_all({}).empty());
+  // a was found through find_all: it outlives b when c comes.
+  cache.put(c);
+  EXPECT_NE(cache.find(0), nullptr);
+  EXPECT_EQ(cache.find(kSameShard), nullptr);
+  EXPECT_EQ(VersionCache(0).find_all(seqs), std::vector<SharedVersion>(4));
+}
+
+// Without finds the clock is first in, first out: after many puts into one
+// shard, the last `room` versions are kept and no other. Random seqs collide
+// in the shard's table, so that evictions move other entries back.
+TEST(VersionCache, KeepsExactlyTheNewestAcrossManyEvictions) {
+  // Every seq has 7 digits, so every version is charged the same.
+  const auto one = version(1600000, std::string(64, 'x'));
+  constexpr std::size_t room = 300;  // versions per shard: the table grows several times first
+  VersionCache cache(16 * room * VersionCache::charge(one));
+  std::vector<std::int64_t> put;
+  std::set<std::int64_t> seen;
+  std::uint64_t x = 12345;
+  while (put.size() < 3000) {
+    x = x * 6364136223846793005ull + 1442695040888963407ull;
+    const auto seq = static_cast<std::int64_t>(100000 + (x >> 40) % 100000) * kSameShard;
+    if (!seen.insert(seq).second) continue;
+    cache.put(version(seq, std::string(64, 'x')));
+    put.push_back(seq);
+  }
+  EXPECT_EQ(cache.size(), room);
+  EXPECT_EQ(cache.bytes(), room * VersionCache::charge(one));
+  const auto found = cache.find_all(put);
+  for (std::size_t j = 0; j < put.size(); ++j) {
+    const bool newest = j >= put.size() - room;
+    ASSERT_EQ(found[j] != nullptr, newest) << "seq " << put[j] << ", put " << j;
+    if (newest) {
+      EXPECT_EQ(found[j]->info.seq, put[j]);
+    }
+  }
 }
 
 TEST(VersionCache, StaysWithinCapacityUnderConcurrentUse) {
