@@ -32,29 +32,28 @@ class GroupCommit {
 
   /// Starts `writers` writer threads (at least one). `max_batch` bounds one
   /// commit's size. `gather`: while callers are concurrent (the last batch
-  /// taken held more than one item), a writer commits a batch only once its
-  /// first item has waited that long (or the batch is full, or the writer
-  /// stops), so that one commit serves more callers; a lone caller is never
-  /// held back. Zero commits whatever is there at once.
+  /// taken held more than one item, and the open batch's first item came
+  /// within `gather` of that), a writer commits a batch only once its first
+  /// item has waited that long (or the batch is full, or the writer stops),
+  /// so that one commit serves more callers; a lone caller is never held
+  /// back, even right after a burst. Zero commits whatever is there at once.
   GroupCommit(Flush flush, std::size_t max_batch, std::size_t writers = 1,
               std::chrono::microseconds gather = std::chrono::microseconds(0))
       : flush_(std::move(flush)),
         max_batch_(max_batch == 0 ? 1 : max_batch),
         gather_(gather),
         open_(std::make_shared<Batch>()) {
-    for (std::size_t i = 0; i < std::max<std::size_t>(writers, 1); ++i)
-      writers_.emplace_back([this] { run(); });
+    try {
+      for (std::size_t i = 0; i < std::max<std::size_t>(writers, 1); ++i)
+        writers_.emplace_back([this] { run(); });
+    } catch (...) {
+      stop();  // the writers already started, else joinable threads would terminate the process
+      throw;
+    }
   }
 
   /// Commits what is pending, then stops. Callers must have returned from submit().
-  ~GroupCommit() {
-    {
-      std::lock_guard lock(mutex_);
-      stopping_ = true;
-    }
-    work_.notify_all();
-    for (auto& writer : writers_) writer.join();
-  }
+  ~GroupCommit() { stop(); }
 
   GroupCommit(const GroupCommit&) = delete;
   GroupCommit& operator=(const GroupCommit&) = delete;
@@ -67,9 +66,10 @@ class GroupCommit {
     room_.wait(lock, [&] { return open_->items.size() < max_batch_; });
     auto batch = open_;
     const std::size_t index = batch->items.size();
+    reserve_one(*batch);
     batch->items.push_back(std::move(item));
-    joined(*batch);
     batch->done_callbacks.emplace_back();
+    joined(*batch);
     batch->committed.wait(lock, [&] { return batch->done; });
     if (batch->error) std::rethrow_exception(batch->error);
     return std::move(batch->results.at(index));
@@ -88,6 +88,7 @@ class GroupCommit {
   void submit_async(Item item, Done done) {
     std::unique_lock lock(mutex_);
     room_.wait(lock, [&] { return open_->items.size() < max_batch_; });
+    reserve_one(*open_);
     open_->items.push_back(std::move(item));
     open_->done_callbacks.push_back(std::move(done));
     joined(*open_);
@@ -106,6 +107,23 @@ class GroupCommit {
     std::chrono::steady_clock::time_point opened;  // when the first item joined
   };
 
+  void stop() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    work_.notify_all();
+    for (auto& writer : writers_) writer.join();
+  }
+
+  // Under the lock, before an item joins `batch`: room for it and its
+  // callback slot, so that a failed allocation leaves the two in step (one
+  // slot per item) and the item out.
+  static void reserve_one(Batch& batch) {
+    batch.items.reserve(batch.items.size() + 1);
+    batch.done_callbacks.reserve(batch.done_callbacks.size() + 1);
+  }
+
   // Under the lock, after an item joined the open batch: a writer needs
   // waking only for the first item (it then waits for the gather window) and
   // for the one that fills the batch (commit at once); waking it for every
@@ -121,7 +139,11 @@ class GroupCommit {
 
   // Under the lock: whether the open batch should be committed now.
   bool ready() const {
-    return stopping_ || open_->items.size() >= max_batch_ || gather_.count() == 0 || !concurrent_ ||
+    // PostgreSQL's commit_siblings, in spirit: wait for company only when
+    // callers have been arriving together — the last batch taken had
+    // several, and this one's first came soon after it (not after a lull).
+    const bool concurrent = concurrent_ && open_->opened - last_taken_ <= gather_;
+    return stopping_ || open_->items.size() >= max_batch_ || gather_.count() == 0 || !concurrent ||
            std::chrono::steady_clock::now() >= open_->opened + gather_;
   }
 
@@ -133,9 +155,8 @@ class GroupCommit {
       while (!ready()) work_.wait_until(lock, open_->opened + gather_);
       if (open_->items.empty()) continue;  // another writer took it meanwhile
       auto batch = std::exchange(open_, std::make_shared<Batch>());
-      // PostgreSQL's commit_siblings, in spirit: wait for company only when
-      // callers have been arriving together.
       concurrent_ = batch->items.size() > 1;
+      last_taken_ = std::chrono::steady_clock::now();
       room_.notify_all();  // room in the new open batch
       lock.unlock();
       try {
@@ -151,6 +172,7 @@ class GroupCommit {
       lock.unlock();
       batch->committed.notify_all();  // outside the lock: woken callers need it at once
       finish_async(*batch);
+      batch.reset();  // its items are freed outside the lock
       lock.lock();
     }
   }
@@ -177,7 +199,8 @@ class GroupCommit {
   std::condition_variable room_;  // callers wait for room in a full open batch
   std::shared_ptr<Batch> open_;   // the batch new items join
   bool stopping_ = false;
-  bool concurrent_ = false;  // the last batch taken held more than one item
+  bool concurrent_ = false;                           // the last batch taken held more than one item
+  std::chrono::steady_clock::time_point last_taken_;  // when the last batch was taken
   std::vector<std::thread> writers_;
 };
 

@@ -1,5 +1,6 @@
 #include "store/pg/version_cache.hpp"
 
+#include <algorithm>
 #include <bit>
 #include <utility>
 
@@ -73,7 +74,9 @@ VersionCache::Shard& VersionCache::shard_of(std::int64_t seq) {
 }
 
 std::size_t VersionCache::charge(const StoredVersion& v) {
-  // The map node, clock slot, shared_ptr block and string headers: about 256 bytes.
+  // The table slot (32 bytes, two per kept version at most half full), the
+  // clock's entry, the shared_ptr block and StoredVersion's string headers:
+  // about 256 bytes.
   constexpr std::size_t kOverhead = 256;
   return kOverhead + v.body.size() + v.patient.size() + v.info.type.size() + v.info.id.size() +
          v.method.size();
@@ -127,19 +130,27 @@ void VersionCache::put(SharedVersion v) {
   auto& s = shard_of(seq);
   std::lock_guard lock(s.mutex);
   if (s.slot_of(seq) != nullptr) return;  // a seq has one content
-  s.insert(seq, std::move(v));
+  // Allocations first (clock, then table), each undone if the next fails:
+  // the table and the clock always hold the same seqs.
   s.clock.push_back(seq);
+  try {
+    s.insert(seq, std::move(v));
+  } catch (...) {
+    s.clock.pop_back();
+    throw;
+  }
   s.bytes += size;
   // Each pass over a found version clears its flag: at most two turns.
   while (s.bytes > shard_capacity_) {
     const std::int64_t oldest = s.clock.front();
-    s.clock.pop_front();
     Slot* slot = s.slot_of(oldest);
     if (slot->found_since_passed) {
+      s.clock.push_back(oldest);  // before the pop: a failed push changes nothing
+      s.clock.pop_front();
       slot->found_since_passed = false;
-      s.clock.push_back(oldest);
       continue;
     }
+    s.clock.pop_front();
     s.bytes -= charge(*slot->version);
     s.erase(slot);
   }

@@ -27,8 +27,9 @@ namespace carnet::store::pg {
 /// a flag, where an LRU list moved nodes and touched their neighbours: on
 /// `enc_revinclude` (~200 finds per request) the list's cache misses and a
 /// copy of each version were 10 % of Carnet's CPU (docs/benchmarks.md).
-/// A version just kept is examined last, so it goes only if every older one
-/// was found since the clock last passed it. Thread-safe (sharded by seq, one
+/// A version just kept is examined last: it goes only once every older one
+/// not found since the clock last passed it has gone (a version larger than
+/// what they free goes too). Thread-safe (sharded by seq, one
 /// mutex per shard). With capacity 0 it keeps nothing.
 ///
 /// Each shard is an open-addressing table (linear probing): a find reads

@@ -183,7 +183,10 @@ TEST(GroupCommit, ConcurrentCallersAreGatheredIntoOneCommit) {
       3, 1, std::chrono::seconds(30));
   std::atomic<int> called{0};
   const auto done = [&](std::optional<int>, std::exception_ptr) {
-    ++called;
+    {
+      std::lock_guard lock(mutex);  // else the notify may come between a waiter's check and its sleep
+      ++called;
+    }
     changed.notify_all();
   };
   const auto wait_for = [&](auto condition) {
@@ -227,6 +230,48 @@ TEST(GroupCommit, LoneCallerIsNotHeldBackByTheGatherWindow) {
   for (int i = 0; i < 5; ++i) EXPECT_EQ(group.submit(i), i);
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
   EXPECT_EQ(sizes, (std::vector<std::size_t>(5, 1)));
+}
+
+// After a burst (a batch of two), a caller arriving after a lull longer than
+// the window is alone: committed at once, not held back for the window.
+TEST(GroupCommit, LoneCallerAfterABurstIsNotHeldBack) {
+  std::mutex mutex;
+  std::condition_variable changed;
+  bool release_first = false;
+  std::vector<std::size_t> sizes;
+  const auto window = std::chrono::seconds(2);
+  GroupCommit<int, int> group(
+      [&](std::vector<int>& batch) {
+        std::unique_lock lock(mutex);
+        sizes.push_back(batch.size());
+        changed.notify_all();
+        if (sizes.size() == 1) changed.wait(lock, [&] { return release_first; });
+        return batch;
+      },
+      64, 1, window);
+  std::atomic<int> called{0};
+  const auto done = [&](std::optional<int>, std::exception_ptr) { ++called; };
+  group.submit_async(1, done);
+  {
+    std::unique_lock lock(mutex);
+    ASSERT_TRUE(changed.wait_for(lock, std::chrono::seconds(10), [&] { return sizes.size() == 1; }));
+  }
+  group.submit_async(2, done);  // both queued while the first commit runs: a burst
+  group.submit_async(3, done);
+  {
+    std::lock_guard lock(mutex);
+    release_first = true;
+  }
+  changed.notify_all();
+  {
+    std::unique_lock lock(mutex);
+    ASSERT_TRUE(changed.wait_for(lock, std::chrono::seconds(10), [&] { return sizes.size() == 2; }));
+    EXPECT_EQ(sizes.back(), 2u);
+  }
+  std::this_thread::sleep_for(window + std::chrono::milliseconds(300));  // the lull
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_EQ(group.submit(4), 4);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, window / 2) << "held back for the window";
 }
 
 TEST(GroupCommit, DestructionCommitsQueuedAsyncItemsAndCallsThemBack) {
