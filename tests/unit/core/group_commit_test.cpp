@@ -62,7 +62,15 @@ TEST(GroupCommit, TwoWritersFlushTwoBatchesAtOnce) {
   constexpr int kThreads = 16;
   std::vector<int> results(kThreads, -1);
   std::vector<std::thread> threads;
-  for (int t = 0; t < kThreads; ++t) {
+  // The first item's flush is running before the others come: they make a
+  // second batch (had they all come before a writer woke, one batch would
+  // carry them all).
+  threads.emplace_back([&] { results[0] = group.submit(0); });
+  {
+    std::unique_lock lock(mutex);
+    EXPECT_TRUE(changed.wait_for(lock, std::chrono::seconds(10), [&] { return running == 1; }));
+  }
+  for (int t = 1; t < kThreads; ++t) {
     threads.emplace_back([&, t] { results[t] = group.submit(t); });
   }
   for (auto& th : threads) th.join();
