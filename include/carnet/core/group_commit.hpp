@@ -33,10 +33,11 @@ class GroupCommit {
   /// Starts `writers` writer threads (at least one). `max_batch` bounds one
   /// commit's size. `gather`: while callers are concurrent (the last batch
   /// taken held more than one item, and the open batch's first item came
-  /// within `gather` of that), a writer commits a batch only once its first
-  /// item has waited that long (or the batch is full, or the writer stops),
-  /// so that one commit serves more callers; a lone caller is never held
-  /// back, even right after a burst. Zero commits whatever is there at once.
+  /// during a commit or within `gather` after one), a writer commits a batch
+  /// only once its first item has waited that long (or the batch is full,
+  /// or the writer stops), so that one commit serves more callers; a lone
+  /// caller is never held back, even right after a burst. Zero commits
+  /// whatever is there at once.
   GroupCommit(Flush flush, std::size_t max_batch, std::size_t writers = 1,
               std::chrono::microseconds gather = std::chrono::microseconds(0))
       : flush_(std::move(flush)),
@@ -141,8 +142,9 @@ class GroupCommit {
   bool ready() const {
     // PostgreSQL's commit_siblings, in spirit: wait for company only when
     // callers have been arriving together — the last batch taken had
-    // several, and this one's first came soon after it (not after a lull).
-    const bool concurrent = concurrent_ && open_->opened - last_taken_ <= gather_;
+    // several, and this one's first came while a commit ran or soon after
+    // (not after a lull).
+    const bool concurrent = concurrent_ && (committing_ > 0 || open_->opened - last_committed_ <= gather_);
     return stopping_ || open_->items.size() >= max_batch_ || gather_.count() == 0 || !concurrent ||
            std::chrono::steady_clock::now() >= open_->opened + gather_;
   }
@@ -156,7 +158,7 @@ class GroupCommit {
       if (open_->items.empty()) continue;  // another writer took it meanwhile
       auto batch = std::exchange(open_, std::make_shared<Batch>());
       concurrent_ = batch->items.size() > 1;
-      last_taken_ = std::chrono::steady_clock::now();
+      ++committing_;
       room_.notify_all();  // room in the new open batch
       lock.unlock();
       try {
@@ -169,6 +171,8 @@ class GroupCommit {
       }
       lock.lock();
       batch->done = true;
+      --committing_;
+      last_committed_ = std::chrono::steady_clock::now();
       lock.unlock();
       batch->committed.notify_all();  // outside the lock: woken callers need it at once
       finish_async(*batch);
@@ -199,8 +203,9 @@ class GroupCommit {
   std::condition_variable room_;  // callers wait for room in a full open batch
   std::shared_ptr<Batch> open_;   // the batch new items join
   bool stopping_ = false;
-  bool concurrent_ = false;                           // the last batch taken held more than one item
-  std::chrono::steady_clock::time_point last_taken_;  // when the last batch was taken
+  bool concurrent_ = false;                               // the last batch taken held more than one item
+  std::size_t committing_ = 0;                            // batches being committed now
+  std::chrono::steady_clock::time_point last_committed_;  // when the last commit ended
   std::vector<std::thread> writers_;
 };
 
