@@ -4,6 +4,7 @@
 
 #include "app/database.hpp"
 #include "carnet/audit/trail.hpp"
+#include "carnet/core/backlog.hpp"
 #include "carnet/core/error.hpp"
 #include "carnet/http/fhir_handler.hpp"
 #include "carnet/http/server.hpp"
@@ -41,9 +42,13 @@ Instance::Instance(const config::Config& config, std::shared_ptr<const fhir::Mod
   p.store = store::make_pg_store(p.url, config::effective_pool_size(config.database),
                                  config.database.version_cache_mb << 20);
   auto* store = p.store.get();
+  // Requests waiting for a worker, counted by the HTTP server: the trail
+  // gathers records into fewer commits only while there are some.
+  auto backlog = std::make_shared<core::Backlog>();
   p.trail = std::make_unique<audit::Trail>(
       [store](std::span<const core::AccessRecord> records) { store->append_audit(records); },
-      config.audit.max_batch, std::chrono::microseconds(config.audit.commit_delay_us));
+      config.audit.max_batch, std::chrono::microseconds(config.audit.commit_delay_us),
+      [backlog] { return backlog->waiting() > 0; });
   // Loaded once: the official search parameters and the shipped terminology.
   p.registry = search::Registry::load(config.server.schemas_dir, p.model->resource_types());
   p.terminology = search::Terminology::load(config.server.schemas_dir);
@@ -64,7 +69,7 @@ Instance::Instance(const config::Config& config, std::shared_ptr<const fhir::Mod
   auto [cert, key] = tls_files(config);
   p.server = std::make_unique<http::Server>(
       config, cert, key,
-      http::make_fhir_handler(*p.service, http::FhirHandlerOptions{config.server.base_url}));
+      http::make_fhir_handler(*p.service, http::FhirHandlerOptions{config.server.base_url}), backlog);
   p.server->start();
 }
 

@@ -12,7 +12,7 @@ namespace {
 constexpr const char* kNotTraced = "The audit trail could not be written; the request was not served";
 }  // namespace
 
-Trail::Trail(Flush flush, std::size_t max_batch, std::chrono::microseconds commit_delay)
+Trail::Trail(Flush flush, std::size_t max_batch, std::chrono::microseconds commit_delay, Busy busy)
     : group_(
           [flush = std::move(flush)](std::vector<core::AccessRecord>& batch) {
             try {
@@ -23,7 +23,7 @@ Trail::Trail(Flush flush, std::size_t max_batch, std::chrono::microseconds commi
             }
             return std::vector<bool>(batch.size(), true);
           },
-          max_batch, 1, commit_delay) {}
+          max_batch, 1, commit_delay, std::move(busy)) {}
 
 void Trail::record(core::AccessRecord record) {
   try {

@@ -44,6 +44,7 @@ struct Server::Impl {
   std::filesystem::path certificate;
   std::filesystem::path private_key;
   AsyncHandler handler;
+  std::shared_ptr<core::Backlog> backlog;  // may be null
 
   std::shared_ptr<ServerState> state;
   std::optional<asio::io_context> io;
@@ -102,12 +103,14 @@ struct Server::Impl {
 };
 
 Server::Server(const config::Config& config, std::filesystem::path tls_certificate,
-               std::filesystem::path tls_private_key, AsyncHandler handler)
+               std::filesystem::path tls_private_key, AsyncHandler handler,
+               std::shared_ptr<core::Backlog> backlog)
     : impl_(std::make_unique<Impl>()) {
   impl_->config = config;
   impl_->certificate = std::move(tls_certificate);
   impl_->private_key = std::move(tls_private_key);
   impl_->handler = std::move(handler);
+  impl_->backlog = std::move(backlog);
 }
 
 Server::Server(const config::Config& config, std::filesystem::path tls_certificate,
@@ -141,8 +144,8 @@ void Server::start() {
 
   impl.io.emplace(static_cast<int>(io_threads));
   impl.workers.emplace(worker_count(impl.config));
-  impl.state =
-      std::make_shared<ServerState>(impl.handler, impl.config.limits, impl.workers->get_executor(), tls);
+  impl.state = std::make_shared<ServerState>(impl.handler, impl.config.limits, impl.workers->get_executor(),
+                                             tls, impl.backlog);
 
   // Bind both before running anything: a port in use fails start() cleanly.
   if (impl.config.http.enabled) {

@@ -54,14 +54,21 @@ class ConnectionSlot {
 class ServerState {
  public:
   ServerState(AsyncHandler handler, const config::LimitsConfig& limits,
-              asio::thread_pool::executor_type workers, std::shared_ptr<ssl::context> tls)
-      : handler_(std::move(handler)), limits_(limits), workers_(workers), tls_(std::move(tls)) {}
+              asio::thread_pool::executor_type workers, std::shared_ptr<ssl::context> tls,
+              std::shared_ptr<core::Backlog> backlog = nullptr)
+      : handler_(std::move(handler)),
+        limits_(limits),
+        workers_(workers),
+        tls_(std::move(tls)),
+        backlog_(std::move(backlog)) {}
 
   const AsyncHandler& handler() const noexcept { return handler_; }
   const config::LimitsConfig& limits() const noexcept { return limits_; }
   asio::thread_pool::executor_type workers() const noexcept { return workers_; }
   /// The TLS context; null when HTTPS is disabled.
   ssl::context* tls() const noexcept { return tls_.get(); }
+  /// Where requests waiting for a worker are counted; null when nobody reads it.
+  core::Backlog* backlog() const noexcept { return backlog_.get(); }
 
   /// Reserves a connection slot, or returns nullopt at max_connections.
   /// Thread-safe (both listeners may accept at once).
@@ -101,6 +108,7 @@ class ServerState {
   config::LimitsConfig limits_;
   asio::thread_pool::executor_type workers_;
   std::shared_ptr<ssl::context> tls_;
+  std::shared_ptr<core::Backlog> backlog_;
 
   std::atomic<bool> stopping_{false};
   std::atomic<std::size_t> live_{0};

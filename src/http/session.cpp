@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <type_traits>
+#include <utility>
 
 #include "http/messages.hpp"
 
@@ -44,6 +45,27 @@ void call_handler(const AsyncHandler& handler, HttpRequest&& request, const Resp
   }
   respond(fallback_500());  // ignored when it had answered
 }
+
+/// One request counted in a core::Backlog from construction until release()
+/// or destruction (a queued job dropped unrun at shutdown still leaves it).
+/// Move-only; a null backlog counts nothing.
+class QueuedRequest {
+ public:
+  explicit QueuedRequest(core::Backlog* backlog) noexcept : backlog_(backlog) {
+    if (backlog_ != nullptr) backlog_->enter();
+  }
+  QueuedRequest(QueuedRequest&& other) noexcept : backlog_(std::exchange(other.backlog_, nullptr)) {}
+  QueuedRequest& operator=(QueuedRequest&&) = delete;
+  QueuedRequest(const QueuedRequest&) = delete;
+  QueuedRequest& operator=(const QueuedRequest&) = delete;
+  ~QueuedRequest() { release(); }
+  void release() noexcept {
+    if (backlog_ != nullptr) std::exchange(backlog_, nullptr)->leave();
+  }
+
+ private:
+  core::Backlog* backlog_;
+};
 
 bool is_http_error(const error_code& ec) {
   return ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category();
@@ -248,7 +270,11 @@ class Session final : public SessionControl, public std::enable_shared_from_this
     // Handlers block on the database: never run them on an I/O thread. The
     // answer comes back through the session's strand, from the worker or from
     // whichever thread completes the request (the audit trail's writer).
-    asio::post(state_->workers(), [self = this->shared_from_this(), request = std::move(request)]() mutable {
+    // Counted while queued (core::Backlog): requests waiting for a worker
+    // tell the audit trail that the server is saturated.
+    asio::post(state_->workers(), [self = this->shared_from_this(), request = std::move(request),
+                                   queued = QueuedRequest(state_->backlog())]() mutable {
+      queued.release();
       auto answer = std::make_shared<PendingAnswer>(self);
       call_handler(self->state_->handler(), std::move(request),
                    [answer](HttpResponse response) { answer->give(std::move(response)); });

@@ -21,12 +21,18 @@ class Trail {
   /// Commits a batch durably, or throws. Called on the trail's own thread only.
   using Flush = std::function<void(std::span<const core::AccessRecord>)>;
 
+  /// Whether requests queue for a worker now (core::Backlog): gathering
+  /// records then frees CPU for them. Quick, thread-safe, never throws.
+  using Busy = std::function<bool()>;
+
   /// Starts the writer thread. `max_batch` bounds one commit's size. While
-  /// requests arrive together, a commit starts once its first record has
-  /// waited `commit_delay` (or the batch is full), so that one commit serves
-  /// more of them; a record arriving alone is committed at once.
+  /// requests arrive together and `busy` (when given) says the server is
+  /// saturated, a commit starts once its first record has waited
+  /// `commit_delay` (or the batch is full), so that one commit serves more
+  /// of them; a record arriving alone, or at a server with CPU to spare, is
+  /// committed at once.
   Trail(Flush flush, std::size_t max_batch,
-        std::chrono::microseconds commit_delay = std::chrono::microseconds(0));
+        std::chrono::microseconds commit_delay = std::chrono::microseconds(0), Busy busy = {});
   /// Writes what is pending, then stops the writer thread. Callers must have
   /// returned from record() first (app::Instance stops the listeners before).
   ~Trail() = default;

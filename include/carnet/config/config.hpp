@@ -65,10 +65,11 @@ struct DatabaseConfig {
 /// Audit trail writer.
 struct AuditConfig {
   std::size_t max_batch = 512;  ///< most AuditEvents committed in one grouped commit
-  /// Under concurrent requests, how long the first record of a grouped commit
-  /// waits for others before the commit starts, in microseconds
-  /// (PostgreSQL's commit_delay, on Carnet's side); 0 = commit at once.
-  std::uint32_t commit_delay_us = 1000;
+  /// Under concurrent requests at a saturated server (requests waiting for a
+  /// worker), how long the first record of a grouped commit waits for others
+  /// before the commit starts, in microseconds (PostgreSQL's commit_delay,
+  /// on Carnet's side); 0 = commit at once.
+  std::uint32_t commit_delay_us = 2500;
 };
 
 /// Server identity and paths.

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "carnet/config/config.hpp"
+#include "carnet/core/backlog.hpp"
 
 namespace carnet::http {
 
@@ -61,8 +62,11 @@ using AsyncHandler = std::function<void(HttpRequest&&, Respond respond)>;
 class Server {
  public:
   /// `tls_certificate`/`tls_private_key` are PEM files (required when https is enabled).
+  /// `backlog`, when given, counts the requests waiting for a worker thread
+  /// (the audit trail reads it to tell a saturated server).
   Server(const config::Config& config, std::filesystem::path tls_certificate,
-         std::filesystem::path tls_private_key, AsyncHandler handler);
+         std::filesystem::path tls_private_key, AsyncHandler handler,
+         std::shared_ptr<core::Backlog> backlog = nullptr);
   /// A server whose handler answers before it returns.
   Server(const config::Config& config, std::filesystem::path tls_certificate,
          std::filesystem::path tls_private_key, Handler handler);

@@ -103,7 +103,7 @@ void expect_defaults(const Config& c) {
   EXPECT_EQ(c.database.embedded.bin_dir, "");
   EXPECT_EQ(c.database.embedded.shared_buffers_mb, 0u);
   EXPECT_EQ(c.audit.max_batch, 512u);
-  EXPECT_EQ(c.audit.commit_delay_us, 1000u);
+  EXPECT_EQ(c.audit.commit_delay_us, 2500u);
 }
 
 // Dotted paths of every value (not table) in `table`.

@@ -224,6 +224,73 @@ TEST(GroupCommit, ConcurrentCallersAreGatheredIntoOneCommit) {
   EXPECT_EQ(sizes, (std::vector<std::size_t>{1, 2, 3}));
 }
 
+// As above, with a `busy` signal: callers arriving together are gathered
+// only while it says the server is saturated; otherwise each batch is
+// committed at once, the window notwithstanding.
+TEST(GroupCommit, ConcurrentCallersAreGatheredOnlyWhileBusy) {
+  std::mutex mutex;
+  std::condition_variable changed;
+  bool hold = true;  // a flush waits while set
+  std::atomic<bool> busy{false};
+  std::size_t flushes = 0;
+  GroupCommit<int, int> group(
+      [&](std::vector<int>& batch) {
+        std::unique_lock lock(mutex);
+        ++flushes;
+        changed.notify_all();
+        changed.wait(lock, [&] { return !hold; });
+        return batch;
+      },
+      3, 1, std::chrono::seconds(30), [&] { return busy.load(); });
+  std::atomic<int> called{0};
+  const auto done = [&](std::optional<int>, std::exception_ptr) {
+    {
+      std::lock_guard lock(mutex);
+      ++called;
+    }
+    changed.notify_all();
+  };
+  const auto wait_for = [&](auto condition) {
+    std::unique_lock lock(mutex);
+    ASSERT_TRUE(changed.wait_for(lock, std::chrono::seconds(10), condition));
+  };
+  const auto set_hold = [&](bool value) {
+    {
+      std::lock_guard lock(mutex);
+      hold = value;
+    }
+    changed.notify_all();
+  };
+  // A burst: 2 and 3 queue while 1's commit is held, then go as one batch.
+  group.submit_async(1, done);
+  wait_for([&] { return flushes == 1; });
+  group.submit_async(2, done);
+  group.submit_async(3, done);
+  set_hold(false);
+  wait_for([&] { return called.load() == 3; });
+  // Concurrent, but not busy: committed at once, not after the 30 s window.
+  group.submit_async(4, done);
+  group.submit_async(5, done);
+  wait_for([&] { return called.load() == 5; });
+  // Another burst (still not busy, so 6 is committed at once and held there).
+  set_hold(true);
+  const std::size_t before = flushes;
+  group.submit_async(6, done);
+  wait_for([&] { return flushes == before + 1; });
+  group.submit_async(7, done);
+  group.submit_async(8, done);
+  set_hold(false);
+  wait_for([&] { return called.load() == 8; });
+  // Concurrent and busy: 9 and 10 wait for company until 11 fills the batch.
+  busy = true;
+  group.submit_async(9, done);
+  group.submit_async(10, done);
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_EQ(called.load(), 8) << "9 and 10 must wait for company while busy";
+  group.submit_async(11, done);
+  wait_for([&] { return called.load() == 11; });
+}
+
 // One caller at a time (each waits for its commit): never held back by the
 // gather window.
 TEST(GroupCommit, LoneCallerIsNotHeldBackByTheGatherWindow) {

@@ -75,6 +75,46 @@ TEST_F(TransportTest, LaterAnswerFromAnotherThreadLeavesTheWorkerFree) {
   EXPECT_EQ(answer.body, "later");
 }
 
+// The backlog counts the requests queued for a worker, not the one a worker
+// runs: what the audit trail reads to tell a saturated server.
+TEST_F(TransportTest, BacklogCountsRequestsWaitingForAWorker) {
+  auto backlog = std::make_shared<core::Backlog>();
+  std::promise<void> entered;
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  auto config = test_config();
+  config.threads.workers = 1;
+  start_async(
+      config,
+      [&](HttpRequest&& request, const Respond& respond) {
+        if (request.target == "/block") {
+          entered.set_value();
+          released.wait_for(10s);  // bounded, so a broken transport fails instead of hanging
+        }
+        respond(HttpResponse{200, {}, request.target});
+      },
+      backlog);
+  const auto port = server_->http_port();
+  auto fetch = [port](const char* target) {
+    return std::async(std::launch::async,
+                      [port, target] { return carnet::testing::fetch("127.0.0.1", port, "GET", target); });
+  };
+  auto blocked = fetch("/block");
+  entered.get_future().wait();
+  EXPECT_EQ(backlog->waiting(), 0U) << "the request a worker runs is not waiting";
+  auto first = fetch("/a");
+  auto second = fetch("/b");
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (backlog->waiting() < 2 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(5ms);
+  EXPECT_EQ(backlog->waiting(), 2U) << "two requests queued behind the only worker";
+  release.set_value();
+  EXPECT_EQ(blocked.get().body, "/block");
+  EXPECT_EQ(first.get().body, "/a");
+  EXPECT_EQ(second.get().body, "/b");
+  EXPECT_EQ(backlog->waiting(), 0U);
+}
+
 TEST_F(TransportTest, HandlerThatDropsItsAnswerGets500NotAHang) {
   start_async(test_config(), [](HttpRequest&&, const Respond&) {});
   const auto answer = carnet::testing::fetch("127.0.0.1", server_->http_port(), "GET", "/lost");

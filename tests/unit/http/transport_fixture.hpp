@@ -88,9 +88,10 @@ class TransportTest : public ::testing::Test {
     server_->start();
   }
 
-  void start_async(const config::Config& config, AsyncHandler handler) {
-    server_ =
-        std::make_unique<Server>(config, tls_dir() / "cert.pem", tls_dir() / "key.pem", std::move(handler));
+  void start_async(const config::Config& config, AsyncHandler handler,
+                   std::shared_ptr<core::Backlog> backlog = nullptr) {
+    server_ = std::make_unique<Server>(config, tls_dir() / "cert.pem", tls_dir() / "key.pem",
+                                       std::move(handler), std::move(backlog));
     server_->start();
   }
 
