@@ -44,7 +44,9 @@ struct Server::Impl {
   std::filesystem::path certificate;
   std::filesystem::path private_key;
   AsyncHandler handler;
-  std::shared_ptr<core::Backlog> backlog;  // may be null
+  // May be null. Declared before `workers`: queued jobs hold a raw pointer
+  // to it (session.cpp, QueuedRequest) until the pool destroys them.
+  std::shared_ptr<core::Backlog> backlog;
 
   std::shared_ptr<ServerState> state;
   std::optional<asio::io_context> io;

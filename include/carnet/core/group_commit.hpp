@@ -32,8 +32,9 @@ class GroupCommit {
 
   /// Tells whether waiting for company pays now (e.g. requests queue for a
   /// worker: the CPU is busy, and fewer commits leave more of it to them).
-  /// Called under the GroupCommit's lock: must be quick, must not throw and
-  /// must not call back into this GroupCommit.
+  /// Called under the GroupCommit's lock on a writer thread: must be quick,
+  /// must not throw (it would end the process) and must not call back into
+  /// this GroupCommit.
   using Busy = std::function<bool()>;
 
   /// Starts `writers` writer threads (at least one). `max_batch` bounds one
@@ -151,10 +152,11 @@ class GroupCommit {
     // callers have been arriving together — the last batch taken had
     // several, and this one's first came while a commit ran or soon after
     // (not after a lull). With a `busy` signal, also only while it says
-    // the wait pays: callers
-    // that arrive together at a server with CPU to spare would only be
-    // delayed (docs/benchmarks.md: a 2.5 ms window cost a third of the
-    // throughput at 4 connections, and gained 7-12 % at 32).
+    // the wait pays: callers that arrive together at a server with CPU to
+    // spare would only be delayed (docs/benchmarks.md, twelfth session: a
+    // fixed 2.5 ms window cost a third of the throughput at 4 connections,
+    // and gained 7-12 % at 32). The signal is read here only: when the
+    // batch opens, when it fills and at the end of the window.
     if (stopping_ || open_->items.size() >= max_batch_ || gather_.count() == 0) return true;
     const bool concurrent = concurrent_ && (committing_ > 0 || open_->opened - last_committed_ <= gather_);
     return !concurrent || (busy_ && !busy_()) || std::chrono::steady_clock::now() >= open_->opened + gather_;

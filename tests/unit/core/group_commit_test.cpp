@@ -8,6 +8,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <future>
 #include <mutex>
 #include <optional>
@@ -228,20 +229,12 @@ TEST(GroupCommit, ConcurrentCallersAreGatheredIntoOneCommit) {
 // only while it says the server is saturated; otherwise each batch is
 // committed at once, the window notwithstanding.
 TEST(GroupCommit, ConcurrentCallersAreGatheredOnlyWhileBusy) {
+  // Declared before the GroupCommit: its destructor may still call back.
   std::mutex mutex;
   std::condition_variable changed;
   bool hold = true;  // a flush waits while set
   std::atomic<bool> busy{false};
-  std::size_t flushes = 0;
-  GroupCommit<int, int> group(
-      [&](std::vector<int>& batch) {
-        std::unique_lock lock(mutex);
-        ++flushes;
-        changed.notify_all();
-        changed.wait(lock, [&] { return !hold; });
-        return batch;
-      },
-      3, 1, std::chrono::seconds(30), [&] { return busy.load(); });
+  std::vector<std::size_t> sizes;
   std::atomic<int> called{0};
   const auto done = [&](std::optional<int>, std::exception_ptr) {
     {
@@ -250,10 +243,6 @@ TEST(GroupCommit, ConcurrentCallersAreGatheredOnlyWhileBusy) {
     }
     changed.notify_all();
   };
-  const auto wait_for = [&](auto condition) {
-    std::unique_lock lock(mutex);
-    ASSERT_TRUE(changed.wait_for(lock, std::chrono::seconds(10), condition));
-  };
   const auto set_hold = [&](bool value) {
     {
       std::lock_guard lock(mutex);
@@ -261,9 +250,31 @@ TEST(GroupCommit, ConcurrentCallersAreGatheredOnlyWhileBusy) {
     }
     changed.notify_all();
   };
+  GroupCommit<int, int> group(
+      [&](std::vector<int>& batch) {
+        std::unique_lock lock(mutex);
+        sizes.push_back(batch.size());
+        changed.notify_all();
+        changed.wait(lock, [&] { return !hold; });
+        return batch;
+      },
+      3, 1, std::chrono::seconds(30), [&] { return busy.load(); });
+  // A failed wait must not leave the writer held: the destructor commits what is left.
+  struct Release {
+    std::function<void()> release;
+    ~Release() { release(); }
+  } release{[&] { set_hold(false); }};
+  const auto wait_for = [&](auto condition) {
+    std::unique_lock lock(mutex);
+    ASSERT_TRUE(changed.wait_for(lock, std::chrono::seconds(10), condition));
+  };
+  const auto flushes = [&] {
+    std::lock_guard lock(mutex);
+    return sizes.size();
+  };
   // A burst: 2 and 3 queue while 1's commit is held, then go as one batch.
   group.submit_async(1, done);
-  wait_for([&] { return flushes == 1; });
+  wait_for([&] { return sizes.size() == 1; });
   group.submit_async(2, done);
   group.submit_async(3, done);
   set_hold(false);
@@ -274,9 +285,9 @@ TEST(GroupCommit, ConcurrentCallersAreGatheredOnlyWhileBusy) {
   wait_for([&] { return called.load() == 5; });
   // Another burst (still not busy, so 6 is committed at once and held there).
   set_hold(true);
-  const std::size_t before = flushes;
+  const std::size_t before = flushes();
   group.submit_async(6, done);
-  wait_for([&] { return flushes == before + 1; });
+  wait_for([&] { return sizes.size() == before + 1; });
   group.submit_async(7, done);
   group.submit_async(8, done);
   set_hold(false);
@@ -289,6 +300,8 @@ TEST(GroupCommit, ConcurrentCallersAreGatheredOnlyWhileBusy) {
   EXPECT_EQ(called.load(), 8) << "9 and 10 must wait for company while busy";
   group.submit_async(11, done);
   wait_for([&] { return called.load() == 11; });
+  std::lock_guard lock(mutex);
+  EXPECT_EQ(sizes.back(), 3u) << "9, 10 and 11 in one commit";
 }
 
 // One caller at a time (each waits for its commit): never held back by the

@@ -100,7 +100,7 @@ TEST_F(TransportTest, BacklogCountsRequestsWaitingForAWorker) {
                       [port, target] { return carnet::testing::fetch("127.0.0.1", port, "GET", target); });
   };
   auto blocked = fetch("/block");
-  entered.get_future().wait();
+  ASSERT_EQ(entered.get_future().wait_for(10s), std::future_status::ready);
   EXPECT_EQ(backlog->waiting(), 0U) << "the request a worker runs is not waiting";
   auto first = fetch("/a");
   auto second = fetch("/b");
