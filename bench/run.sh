@@ -17,7 +17,10 @@ threads=${BENCH_THREADS:-2}
 export BENCH_DIR=$here BENCH_N=$n BENCH_THREADS=$threads BENCH_PREFIX=${BENCH_PREFIX:-bench}
 
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
-curl -sf "$url/fhir/metadata" >/dev/null || { echo "no Carnet at $url (start ./scripts/run.sh)" >&2; exit 1; }
+# BENCH_FHIR_PATH: the FHIR base path on that server (/fhir for Carnet; bench/nodejs uses /4_0_0).
+fhir_path=${BENCH_FHIR_PATH:-/fhir}
+export BENCH_FHIR_PATH=$fhir_path
+curl -sf "$url$fhir_path/metadata" >/dev/null || { echo "no FHIR server at $url$fhir_path (start ./scripts/run.sh)" >&2; exit 1; }
 
 echo "# $(date -u +%Y-%m-%dT%H:%MZ) $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 echo "# loading $n Patients (PUT $BENCH_PREFIX-0..$BENCH_PREFIX-$((n - 1)))"
@@ -26,7 +29,7 @@ load_start=$(date +%s.%N)
 wrk -t"$threads" -c"$connections" -d600s -s "$here/wrk/load.lua" "$url" >/dev/null &
 wrk_pid=$!
 while kill -0 "$wrk_pid" 2>/dev/null; do
-  last=$(curl -sf "$url/fhir/Patient/$BENCH_PREFIX-$((n - 1))" -o /dev/null -w '%{http_code}' || true)
+  last=$(curl -sf "$url$fhir_path/Patient/$BENCH_PREFIX-$((n - 1))" -o /dev/null -w '%{http_code}' || true)
   [ "$last" = "200" ] && break
   sleep 0.5
 done
@@ -34,7 +37,7 @@ kill "$wrk_pid" 2>/dev/null || true
 wait "$wrk_pid" 2>/dev/null || true
 echo "# loaded in $(echo "$(date +%s.%N) - $load_start" | bc) s"
 
-echo "# read-by-id: GET /fhir/Patient/[random id], $connections connections, ${seconds}s"
+echo "# read-by-id: GET $fhir_path/Patient/[random id], $connections connections, ${seconds}s"
 wrk -t"$threads" -c"$connections" -d"${seconds}s" --latency -s "$here/wrk/read.lua" "$url" | grep RESULT
-echo "# create: POST /fhir/Patient, $connections connections, ${seconds}s"
+echo "# create: POST $fhir_path/Patient, $connections connections, ${seconds}s"
 wrk -t"$threads" -c"$connections" -d"${seconds}s" --latency -s "$here/wrk/create.lua" "$url" | grep RESULT

@@ -15,5 +15,5 @@ request = function()
   local id = prefix .. "-" .. i
   local body = '{"resourceType":"Patient","id":"' .. id .. '","identifier":[{"system":"urn:oid:1.2.250.1.213.1.4.8","value":"' ..
     (1000000000000 + i) .. '"}],"name":[{"family":"Bench","given":["P' .. i .. '"]}],"gender":"female","birthDate":"1980-01-01"}'
-  return wrk.format("PUT", "/fhir/Patient/" .. id, {["Content-Type"] = "application/fhir+json"}, body)
+  return wrk.format("PUT", (os.getenv("BENCH_FHIR_PATH") or "/fhir") .. "/Patient/" .. id, {["Content-Type"] = "application/fhir+json"}, body)
 end
